@@ -1,0 +1,52 @@
+/**
+ * @module app
+ * createApp(config, deps): the root Elysia app. Maps errors to SPEC §7's JSON bodies, mounts one
+ * plugin per configured account and the common endpoints.
+ */
+import { Elysia } from "elysia";
+import type { GatewayConfig } from "./config/types";
+import { GatewayError } from "./http/errors";
+import type { Logger } from "./obs/log";
+import type { Metrics } from "./obs/metrics";
+import { createServiceRuntime, type ServiceDeps, type ServiceRuntime } from "./service/runtime";
+import { wxService } from "./service/plugin";
+import { healthEndpoint } from "./endpoints/health";
+
+export interface AppDeps extends ServiceDeps {
+  readonly log: Logger;
+  readonly metrics: Metrics;
+}
+
+export interface GatewayApp {
+  readonly app: Elysia;
+  readonly runtimes: readonly ServiceRuntime[];
+}
+
+export function createApp(config: GatewayConfig, deps: AppDeps): GatewayApp {
+  const runtimes = config.services.map((svc) => createServiceRuntime(svc, deps));
+  let app = new Elysia({ name: "wx-gateway" }).onError({ as: "global" }, ({ code, error }) => {
+    if (error instanceof GatewayError) return error.toResponse();
+    switch (code) {
+      case "VALIDATION":
+        return new GatewayError(400, `invalid or missing parameter: ${firstProblem(error)}`).toResponse();
+      case "NOT_FOUND":
+        return new GatewayError(404, "not found").toResponse();
+      case "PARSE":
+        return new GatewayError(400, "malformed request body").toResponse();
+      default:
+        deps.log.error({ err: error instanceof Error ? error.message : String(error) }, "unhandled error");
+        return new GatewayError(500, "internal error").toResponse();
+    }
+  });
+  for (const rt of runtimes) app = app.use(wxService(rt)) as unknown as typeof app;
+  const health = config.commonEndpoints.healthCheck;
+  if (health) app = app.use(healthEndpoint(health)) as unknown as typeof app;
+  return { app: app as unknown as Elysia, runtimes };
+}
+
+function firstProblem(error: unknown): string {
+  const e = error as { all?: Array<{ path?: string; summary?: string; message?: string }> };
+  const first = e.all?.[0];
+  if (!first) return "request";
+  return `${(first.path ?? "").replace(/^\//, "") || "request"}: ${first.summary ?? first.message ?? "invalid"}`;
+}

@@ -1,0 +1,28 @@
+/**
+ * @module callback/echo
+ * Echo mode (no msg-proxy-pass, SPEC §4.5): the gateway answers by itself, so enabling the server
+ * configuration in WeChat's admin console and talking to yourself works with nothing but the gateway.
+ */
+import type { InboundMessage } from "../wechat/message";
+import type { NormalizedReply } from "../wechat/reply";
+
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+
+/** The echo answer for a message, or null for "success". */
+export function echoReply(msg: InboundMessage): NormalizedReply | null {
+  switch (msg.MsgType) {
+    case "text":
+      return str(msg.Content) ? { type: "text", msg: str(msg.Content) } : null;
+    case "image":
+    case "voice":
+      return str(msg.MediaId) ? { type: msg.MsgType, msg: str(msg.MediaId) } : null;
+    case "video":
+      return str(msg.MediaId) ? { type: "video", msg: str(msg.MediaId), title: "", desc: "" } : null;
+    case "event":
+      if (msg.Event === "subscribe") return { type: "text", msg: "Welcome! This account is served by wx-gateway (echo mode)." };
+      if (msg.Event === "CLICK") return { type: "text", msg: `event key ${str(msg.EventKey)} clicked` };
+      return null;
+    default:
+      return null;
+  }
+}

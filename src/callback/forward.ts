@@ -1,0 +1,69 @@
+/**
+ * @module callback/forward
+ * POSTs the message as JSON to `<msg-proxy-pass>/msg/<MsgType>` or `/event/<Event>` (SPEC §4.3),
+ * with userInfo appended when configured, and reads the backend's JSON reply.
+ */
+import type { InboundMessage, Route } from "../wechat/message";
+import { normalizeReply, type NormalizedReply } from "../wechat/reply";
+import type { ServiceRuntime } from "../service/runtime";
+
+/** A backend that never answers must not hold sockets forever, even with async-reply. */
+export const BACKEND_HARD_TIMEOUT_MS = 30_000;
+
+const JSON_HEADERS = { "content-type": "application/json" };
+
+export type BackendResult =
+  | { readonly ok: true; readonly reply: NormalizedReply }
+  | { readonly ok: false; readonly category: "backend-error" | "bad-reply"; readonly reason: string };
+
+/** Adds userInfo/userInfoError, bounded so a slow user/info lookup never eats the reply deadline. */
+export async function withUserInfo(msg: InboundMessage, rt: ServiceRuntime, budgetMs: number): Promise<InboundMessage> {
+  const lookup = rt.deps.userInfo;
+  if (rt.config.dontAppendUserinfo || !lookup) return msg;
+  const openId = msg.FromUserName;
+  if (!openId) return { ...msg, userInfo: null, userInfoError: "no FromUserName" };
+  let timer: Timer | undefined;
+  const timeout = new Promise<{ userInfo: null; userInfoError: string }>((resolve) => {
+    timer = setTimeout(() => resolve({ userInfo: null, userInfoError: `user info lookup exceeded ${budgetMs} ms` }), budgetMs);
+  });
+  try {
+    const info = await Promise.race([lookup(rt.config, openId), timeout]);
+    return { ...msg, userInfo: info.userInfo, userInfoError: info.userInfoError };
+  } catch (err) {
+    return { ...msg, userInfo: null, userInfoError: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function callBackend(msg: InboundMessage, route: Route, rt: ServiceRuntime): Promise<BackendResult> {
+  const started = performance.now();
+  const observe = (outcome: string) => rt.deps.metrics.backendLatency(rt.config.name, outcome, (performance.now() - started) / 1000);
+  let res: Response;
+  try {
+    res = await rt.deps.fetch(rt.config.msgProxyPass + route.path, {
+      method: "POST",
+      headers: JSON_HEADERS,
+      body: JSON.stringify(msg),
+      signal: AbortSignal.timeout(BACKEND_HARD_TIMEOUT_MS),
+    });
+  } catch (err) {
+    observe("error");
+    return { ok: false, category: "backend-error", reason: `backend unreachable: ${(err as Error).message}` };
+  }
+  if (res.status < 200 || res.status > 299) {
+    observe("error");
+    await res.body?.cancel();
+    return { ok: false, category: "backend-error", reason: `backend answered HTTP ${res.status}` };
+  }
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    observe("error");
+    return { ok: false, category: "backend-error", reason: "backend reply is not valid JSON" };
+  }
+  observe("ok");
+  const reply = normalizeReply(body);
+  return typeof reply === "string" ? { ok: false, category: "bad-reply", reason: reply } : { ok: true, reply };
+}

@@ -1,0 +1,76 @@
+/**
+ * @module callback/pipeline
+ * The callback spine — the only place that knows the order of the steps:
+ * verify query → read body (limit) → replay guard → decode/decrypt → parse → typed message →
+ * dedup(limit → forward/echo) → reply XML → encrypt.
+ */
+import { GatewayError, badRequest, unauthorized } from "../http/errors";
+import { readBodyLimited } from "../http/body";
+import { XmlError, parseWechatXml } from "../wechat/xml";
+import { MessageError, dedupKeyOf, routeOf, toInboundMessage, type InboundMessage } from "../wechat/message";
+import { toChannelsMessage } from "../wechat/channels";
+import { encryptReply } from "../wechat/envelope";
+import type { WechatReply } from "../wechat/reply";
+import type { ServiceRuntime } from "../service/runtime";
+import { verifyCallbackQuery, type CallbackQuery } from "./verify";
+import { decodeBody } from "./decode";
+import { fingerprint } from "./replay";
+import { dispatch } from "./dispatch";
+
+const XML_HEADERS = { "content-type": "application/xml; charset=utf-8" };
+const TEXT_HEADERS = { "content-type": "text/plain; charset=utf-8" };
+
+type Query = Record<string, string | undefined>;
+
+/** GET: URL verification (SPEC §4.1). */
+export function handleVerify(query: Query, rt: ServiceRuntime): Response {
+  verifyCallbackQuery(query, rt.config, rt.deps.now());
+  if (query.echostr === undefined) throw badRequest("echostr is required");
+  rt.deps.metrics.callback(rt.config.name, "verify", "verified");
+  return new Response(query.echostr, { headers: TEXT_HEADERS });
+}
+
+/** POST: a message or event (SPEC §4.2–4.6). Errors are GatewayErrors; the app renders them. */
+export async function handleCallback(request: Request, query: Query, rt: ServiceRuntime): Promise<Response> {
+  const started = rt.deps.now();
+  try {
+    const q = verifyCallbackQuery(query, rt.config, started);
+    const body = await readBodyLimited(request, rt.config.maxBodyBytes);
+    if (rt.replay && (await rt.replay.isReplay(`${q.timestamp}:${q.nonce}`, fingerprint(body)))) {
+      throw unauthorized("nonce already used for another message (replay)");
+    }
+    const decoded = decodeBody(body, q, rt);
+    const msg = parseMessage(decoded.text, rt);
+    const route = routeOf(msg);
+    const reply = await rt.dedup.run(dedupKeyOf(msg), () => dispatch(msg, route, rt, started));
+    rt.deps.metrics.callback(rt.config.name, route.type, reply.kind === "xml" ? "replied" : "success-fallback");
+    rt.log.debug({ route: route.path, reply: reply.kind }, "callback answered");
+    return encodeReply(reply, q, decoded.encrypted, rt);
+  } catch (err) {
+    const error = asGatewayError(err);
+    rt.deps.metrics.callback(rt.config.name, "-", "rejected");
+    rt.log.info({ status: error.status, reason: error.message }, "callback rejected");
+    throw error;
+  }
+}
+
+function parseMessage(text: string, rt: ServiceRuntime): InboundMessage {
+  if (rt.config.isChannelsEc && text.trimStart().startsWith("{")) return toChannelsMessage(text);
+  return toInboundMessage(parseWechatXml(text));
+}
+
+function asGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof XmlError || err instanceof MessageError) return badRequest(err.message);
+  return new GatewayError(500, "internal error", { cause: err });
+}
+
+function encodeReply(reply: WechatReply, q: CallbackQuery, encrypted: boolean, rt: ServiceRuntime): Response {
+  if (reply.kind === "success") return new Response("success", { headers: TEXT_HEADERS });
+  if (rt.config.isChannelsEc) {
+    // Channels shop: WeChat wants "success"; a non-empty backend msg is passed on as the answer
+    return new Response(reply.reply.type === "text" ? reply.reply.msg : "success", { headers: TEXT_HEADERS });
+  }
+  if (!encrypted || !rt.crypto) return new Response(reply.xml, { headers: XML_HEADERS });
+  return new Response(encryptReply(rt.crypto, rt.config.token, reply.xml, q.timestamp, q.nonce), { headers: XML_HEADERS });
+}

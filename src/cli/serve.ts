@@ -1,0 +1,73 @@
+/**
+ * @module cli/serve
+ * load config → build dependencies → createApp → listen; on SIGTERM/SIGINT stop accepting, let
+ * in-flight requests finish (bounded), exit 0.
+ */
+import { mkdirSync, accessSync, constants } from "node:fs";
+import { loadConfig, locateConfig } from "../config/load";
+import { maskedSummary } from "../config/mask";
+import type { GatewayConfig } from "../config/types";
+import { createLogger, type Logger } from "../obs/log";
+import { createMetrics } from "../obs/metrics";
+import { createApp } from "../app";
+
+export class StartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StartError";
+  }
+}
+
+/** How long in-flight requests get after a stop signal. */
+export const DRAIN_MS = 10_000;
+
+/** Fails early (exit 4) when the token cache directory cannot be created or written. */
+function prepareCacheDir(config: GatewayConfig): void {
+  if (config.tokenStore.type !== "file") return;
+  const dir = config.tokenStore.dir;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new StartError(`token cache directory ${dir} is not writable: ${(err as Error).message}`);
+  }
+}
+
+export async function serve(cliPath: string | undefined, log: Logger = createLogger()): Promise<void> {
+  const path = locateConfig(cliPath);
+  const { config, warnings } = loadConfig(path);
+  if (path === null) log.info("no config file given and no ./sample.conf.json: using the embedded sample config (echo mode)");
+  for (const w of warnings) log.warn(w);
+  prepareCacheDir(config);
+
+  const metrics = createMetrics();
+  const { app } = createApp(config, { log, metrics, fetch, now: Date.now });
+  const maxBody = Math.max(...config.services.map((s) => s.maxBodyBytes), 1 << 20);
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = Bun.serve({
+      hostname: config.listenHost || "0.0.0.0",
+      port: config.listenPort,
+      maxRequestBodySize: maxBody,
+      fetch: (req) => app.handle(req),
+    });
+  } catch (err) {
+    throw new StartError(`cannot listen on ${config.listenHost || "0.0.0.0"}:${config.listenPort}: ${(err as Error).message}`);
+  }
+  log.info({ config: maskedSummary(config) }, `wx-gateway listening on ${server.hostname}:${server.port}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping: no new connections, draining in-flight requests");
+    const drained = server.stop(false).then(() => true);
+    const timedOut = Bun.sleep(DRAIN_MS).then(() => false);
+    const clean = await Promise.race([drained, timedOut]);
+    if (!clean) log.warn(`in-flight requests still running after ${DRAIN_MS} ms: closing them`);
+    log.flush();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}

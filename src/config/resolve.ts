@@ -1,0 +1,83 @@
+/**
+ * @module config/resolve
+ * Raw file values → frozen camelCase GatewayConfig with every default of SPEC §2 filled in.
+ */
+import type { RawConfig, RawService } from "./schema";
+import type { CommonEndpointsConfig, GatewayConfig, ServiceConfig, TokenStoreConfig } from "./types";
+
+export const DEFAULTS = {
+  listenPort: 7080,
+  workerNum: 5,
+  replyTimeoutMs: 4500,
+  dedupWindowS: 60,
+  channelsDedupWindowS: 14400,
+  maxBodyBytes: 262144,
+  wxApiBase: "https://api.weixin.qq.com",
+  redisPrefix: "wxgw:",
+} as const;
+
+const stripSlash = (s: string) => s.replace(/\/+$/, "");
+const orNull = (s: string | null | undefined) => (s ? s : null);
+
+function resolveService(raw: RawService, top: RawConfig): ServiceConfig {
+  const isChannelsEc = raw["is-channels-ec"] ?? false;
+  const proxy = orNull(raw["msg-proxy-pass"]);
+  return Object.freeze({
+    name: raw.name,
+    workerNum: raw.workerNum ?? DEFAULTS.workerNum,
+    timeoutS: raw.timeout ?? 0,
+    isChannelsEc,
+    token: raw["wx-params"].token,
+    appId: raw["wx-params"]["app-id"] ?? "",
+    appSecret: raw["wx-params"]["app-secret"] ?? "",
+    aesKey: orNull(raw["wx-params"]["aes-key"]),
+    allowPlaintext: raw["allow-plaintext"] ?? false,
+    servicePath: raw["listen-endpoints"]["service-path"],
+    redirectPath: orNull(raw["listen-endpoints"]["redirect-path"]),
+    msgProxyPass: proxy ? stripSlash(proxy) : null,
+    redirectUrl: orNull(raw["redirect-url"]),
+    redirectUserinfoFlag: raw["redirect-userinfo-flag"] ?? "",
+    replyTimeoutMs: raw["reply-timeout-ms"] ?? top["reply-timeout-ms"] ?? DEFAULTS.replyTimeoutMs,
+    asyncReply: raw["async-reply"] ?? top["async-reply"] ?? false,
+    dedupWindowS:
+      raw["dedup-window-s"] ?? top["dedup-window-s"] ?? (isChannelsEc ? DEFAULTS.channelsDedupWindowS : DEFAULTS.dedupWindowS),
+    maxBodyBytes: raw["max-body-bytes"] ?? top["max-body-bytes"] ?? DEFAULTS.maxBodyBytes,
+    dontAppendUserinfo: raw["dont-append-userinfo"] ?? top["dont-append-userinfo"] ?? false,
+  });
+}
+
+function resolveTokenStore(raw: RawConfig, cacheDir: string | null): TokenStoreConfig {
+  const ts = raw["token-store"];
+  if (ts?.type === "redis") return { type: "redis", url: ts.url, prefix: ts.prefix ?? DEFAULTS.redisPrefix };
+  if (ts?.type === "memory") return { type: "memory" };
+  const dir = ts?.type === "file" ? (ts.dir ?? cacheDir) : cacheDir;
+  return dir ? { type: "file", dir } : { type: "memory" };
+}
+
+const ENDPOINT_NAMES: Record<string, keyof CommonEndpointsConfig> = {
+  "health-check": "healthCheck", "wx-qr": "wxQr", "wx-user": "wxUser", "sns-auth2": "snsAuth2",
+  "short-url": "shortUrl", "tmpl-msg": "tmplMsg", "sign-jsapi": "signJsapi",
+  "channels-ec-order-detail": "channelsEcOrderDetail", "channels-ec-refund-detail": "channelsEcRefundDetail",
+  "wx-api": "wxApi", metrics: "metrics", openapi: "openapi",
+};
+
+export function resolveConfig(raw: RawConfig, source: string, env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const cacheDir = orNull(raw["token-cache-dir"]);
+  const endpoints: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw["common-endpoints"] ?? {})) {
+    const name = ENDPOINT_NAMES[key];
+    if (name && typeof value === "string" && value) endpoints[name] = key === "wx-api" ? stripSlash(value) : value;
+  }
+  return Object.freeze({
+    listenHost: raw["listen-host"] ?? "",
+    listenPort: raw["listen-port"] ?? DEFAULTS.listenPort,
+    services: Object.freeze(raw.services.map((s) => resolveService(s, raw))),
+    tokenCacheDir: cacheDir,
+    tokenStore: Object.freeze(resolveTokenStore(raw, cacheDir)),
+    tokenApi: raw["token-api"] ?? "stable",
+    wxApiBase: stripSlash(env.WX_API_BASE || raw["wx-api-base"] || DEFAULTS.wxApiBase),
+    adminToken: orNull(raw["admin-token"]),
+    commonEndpoints: Object.freeze(endpoints),
+    source,
+  });
+}

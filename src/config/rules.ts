@@ -1,0 +1,65 @@
+/**
+ * @module config/rules
+ * Cross-field rules the schema cannot express (SPEC §2): unique names and paths, URLs, the aes-key shape.
+ */
+import type { RawConfig } from "./schema";
+import { ConfigError } from "./config-error";
+import { COMMON_ENDPOINT_KEYS } from "./schema";
+
+const AES_KEY = /^[A-Za-z0-9+/]{43}$/;
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.host !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** Throws a ConfigError naming the first broken rule. */
+export function checkRules(raw: RawConfig): void {
+  const names = new Map<string, number>();
+  const paths = new Map<string, string>(); // path -> where it is configured
+  const claim = (path: string | null | undefined, where: string) => {
+    if (!path) return;
+    const prev = paths.get(path);
+    if (prev) throw new ConfigError(where, `path "${path}" is already used by ${prev}`);
+    paths.set(path, where);
+  };
+
+  raw.services.forEach((svc, i) => {
+    const at = `services[${i}]`;
+    const prev = names.get(svc.name);
+    if (prev !== undefined) throw new ConfigError(`${at}.name`, `duplicate service name "${svc.name}" (also services[${prev}])`);
+    names.set(svc.name, i);
+
+    const aes = svc["wx-params"]["aes-key"];
+    if (aes && !AES_KEY.test(aes)) {
+      throw new ConfigError(`${at}.wx-params.aes-key`, "expected 43 base64 characters (EncodingAESKey), or empty/null for plaintext");
+    }
+    const proxy = svc["msg-proxy-pass"];
+    if (proxy && !isHttpUrl(proxy)) throw new ConfigError(`${at}.msg-proxy-pass`, `expected an http(s) URL, got "${proxy}"`);
+    const redirectUrl = svc["redirect-url"];
+    const redirectPath = svc["listen-endpoints"]["redirect-path"];
+    if (redirectUrl) {
+      if (!isHttpUrl(redirectUrl)) throw new ConfigError(`${at}.redirect-url`, `expected an http(s) URL, got "${redirectUrl}"`);
+      if (!redirectPath) throw new ConfigError(`${at}.redirect-url`, "redirect-url needs listen-endpoints.redirect-path");
+    }
+    claim(svc["listen-endpoints"]["service-path"], `${at}.listen-endpoints.service-path`);
+    claim(redirectPath, `${at}.listen-endpoints.redirect-path`);
+  });
+
+  const common = raw["common-endpoints"] ?? {};
+  for (const key of COMMON_ENDPOINT_KEYS) claim(common[key], `common-endpoints.${key}`);
+
+  // the wx-api pass-through owns a whole prefix: nothing else may live below it
+  const prefix = common["wx-api"];
+  if (prefix) {
+    for (const [path, where] of paths) {
+      if (where !== "common-endpoints.wx-api" && path.startsWith(`${prefix.replace(/\/$/, "")}/`)) {
+        throw new ConfigError(where, `path "${path}" lies under the wx-api prefix "${prefix}"`);
+      }
+    }
+  }
+}

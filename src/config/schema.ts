@@ -1,0 +1,75 @@
+/**
+ * @module config/schema
+ * TypeBox schema of the config file as written: the Go original's key names verbatim plus the
+ * optional extensions of SPEC §2. Unknown keys are allowed here (they are warned about in load.ts).
+ */
+import { Type as t, type Static, type TOptional } from "@sinclair/typebox";
+
+const Path = t.String({ pattern: "^/", description: "URL path starting with /" });
+const OptPath = t.Union([t.Literal(""), Path, t.Null()]);
+const Port = t.Integer({ minimum: 0, maximum: 65535 });
+const PositiveInt = t.Integer({ minimum: 1 });
+const NonNegInt = t.Integer({ minimum: 0 });
+const NullableString = t.Union([t.String(), t.Null()]);
+
+/** Settings that may be given at top level (default for all services) or per service. */
+const perServiceDefaults = {
+  "reply-timeout-ms": t.Optional(t.Integer({ minimum: 1, maximum: 60_000 })),
+  "async-reply": t.Optional(t.Boolean()),
+  "dedup-window-s": t.Optional(NonNegInt),
+  "max-body-bytes": t.Optional(t.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024 })),
+  "dont-append-userinfo": t.Optional(t.Boolean()),
+};
+
+export const RawServiceSchema = t.Object({
+  name: t.String({ minLength: 1 }),
+  workerNum: t.Optional(PositiveInt),
+  timeout: t.Optional(NonNegInt),
+  "is-channels-ec": t.Optional(t.Boolean()),
+  "wx-params": t.Object({
+    token: t.String({ minLength: 1 }),
+    "app-id": t.Optional(t.String()),
+    "app-secret": t.Optional(NullableString),
+    "aes-key": t.Optional(NullableString),
+  }),
+  "listen-endpoints": t.Object({
+    "service-path": Path,
+    "redirect-path": t.Optional(OptPath),
+  }),
+  "msg-proxy-pass": t.Optional(NullableString),
+  "redirect-url": t.Optional(NullableString),
+  "redirect-userinfo-flag": t.Optional(NullableString),
+  "allow-plaintext": t.Optional(t.Boolean()),
+  ...perServiceDefaults,
+});
+
+const TokenStoreSchema = t.Union([
+  t.Object({ type: t.Literal("memory") }),
+  t.Object({ type: t.Literal("file"), dir: t.Optional(t.String()) }),
+  t.Object({ type: t.Literal("redis"), url: t.String({ pattern: "^rediss?://" }), prefix: t.Optional(t.String()) }),
+]);
+
+export const COMMON_ENDPOINT_KEYS = [
+  "health-check", "wx-qr", "wx-user", "sns-auth2", "short-url", "tmpl-msg", "sign-jsapi",
+  "channels-ec-order-detail", "channels-ec-refund-detail", "wx-api", "metrics", "openapi",
+] as const;
+
+const endpointProps: Record<string, TOptional<typeof OptPath>> = {};
+for (const key of COMMON_ENDPOINT_KEYS) endpointProps[key] = t.Optional(OptPath);
+const CommonEndpointsSchema = t.Object(endpointProps as Record<(typeof COMMON_ENDPOINT_KEYS)[number], TOptional<typeof OptPath>>);
+
+export const RawConfigSchema = t.Object({
+  "listen-host": t.Optional(NullableString),
+  "listen-port": t.Optional(Port),
+  services: t.Array(RawServiceSchema),
+  "token-cache-dir": t.Optional(NullableString),
+  "common-endpoints": t.Optional(CommonEndpointsSchema),
+  "wx-api-base": t.Optional(t.String({ pattern: "^https?://" })),
+  "token-api": t.Optional(t.Union([t.Literal("stable"), t.Literal("classic")])),
+  "token-store": t.Optional(TokenStoreSchema),
+  "admin-token": t.Optional(NullableString),
+  ...perServiceDefaults,
+});
+
+export type RawConfig = Static<typeof RawConfigSchema>;
+export type RawService = Static<typeof RawServiceSchema>;

@@ -1,0 +1,31 @@
+/**
+ * @module http/body
+ * Reads a request body with a byte limit: 413 before reading when Content-Length is too big, and a
+ * counted stream read (stopped at the limit) when the body is chunked.
+ */
+import { tooLarge } from "./errors";
+
+const decoder = new TextDecoder();
+
+export async function readBodyLimited(request: Request, maxBytes: number): Promise<string> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null) {
+    if (Number(declared) > maxBytes) throw tooLarge(`body exceeds ${maxBytes} bytes`);
+    return request.text(); // the server never delivers more than Content-Length
+  }
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(`body exceeds ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return decoder.decode(Buffer.concat(chunks));
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bun
+/**
+ * @module main
+ * argv → command. Maps ConfigError → exit 3 and StartError → exit 4; no other logic.
+ */
+import { USAGE, parseArgs } from "./cli/args";
+import { versionText } from "./cli/version";
+import { checkConfig } from "./cli/check-config";
+import { ConfigError } from "./config/config-error";
+import { StartError, serve } from "./cli/serve";
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  try {
+    switch (args.command) {
+      case "version":
+        console.log(versionText());
+        return 0;
+      case "help":
+        console.log(USAGE);
+        return 0;
+      case "check-config":
+        console.log(checkConfig(args.config));
+        return 0;
+      case "schema": {
+        const { writeSchemas } = await import("./cli/schema");
+        console.log(await writeSchemas(args.flags.out ?? "schema"));
+        return 0;
+      }
+      case "simulate": {
+        const { simulate } = await import("./cli/simulate");
+        return await simulate(args);
+      }
+      case "serve":
+        await serve(args.config);
+        return -1; // keeps running until a signal
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`wx-gateway: ${err.message}`);
+      return 3;
+    }
+    if (err instanceof StartError) {
+      console.error(`wx-gateway: cannot start: ${err.message}`);
+      return 4;
+    }
+    console.error(`wx-gateway: ${(err as Error).stack ?? String(err)}`);
+    return 1;
+  }
+}
+
+const code = await main(Bun.argv.slice(2));
+if (code >= 0) process.exit(code);

@@ -1,0 +1,49 @@
+/**
+ * @module obs/metrics
+ * Prometheus metrics (prom-client), one registry per app so tests and several apps in one process
+ * never share counters. Modules receive this object; only endpoints/metrics.ts renders it.
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export type CallbackOutcome = "replied" | "success-fallback" | "rejected" | "verified";
+
+export interface Metrics {
+  readonly registry: Registry;
+  callback(service: string, type: string, outcome: CallbackOutcome): void;
+  /** seconds the backend took, by service and outcome ("ok", "error", "timeout") */
+  backendLatency(service: string, outcome: string, seconds: number): void;
+  fallback(service: string, reason: string): void;
+  dedupHit(service: string): void;
+  tokenFetch(appId: string, kind: "token" | "ticket"): void;
+  wxApiError(path: string, errcode: number): void;
+  asyncReply(service: string, outcome: string): void;
+  stateStoreDegraded(component: string): void;
+}
+
+export function createMetrics(opts: { processMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "wxgw_" });
+  const reg = [registry];
+  const callbacks = new Counter({ name: "wxgw_callbacks_total", help: "WeChat callbacks by service, message/event type and outcome", labelNames: ["service", "type", "outcome"], registers: reg });
+  const latency = new Histogram({
+    name: "wxgw_backend_latency_seconds", help: "Backend response time", labelNames: ["service", "outcome"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4.5, 10], registers: reg,
+  });
+  const fallbacks = new Counter({ name: "wxgw_success_fallbacks_total", help: "Callbacks answered 'success' instead of the backend's reply, by reason", labelNames: ["service", "reason"], registers: reg });
+  const dedup = new Counter({ name: "wxgw_dedup_hits_total", help: "WeChat retries absorbed by dedup", labelNames: ["service"], registers: reg });
+  const tokens = new Counter({ name: "wxgw_token_fetches_total", help: "access_token / jsapi_ticket fetches from WeChat", labelNames: ["app_id", "kind"], registers: reg });
+  const wxErrors = new Counter({ name: "wxgw_wechat_api_errors_total", help: "WeChat API answers with a non-zero errcode (-1: network/timeout)", labelNames: ["path", "errcode"], registers: reg });
+  const asyncReplies = new Counter({ name: "wxgw_async_replies_total", help: "Late or oversized replies sent through message/custom/send, by outcome", labelNames: ["service", "outcome"], registers: reg });
+  const degraded = new Counter({ name: "wxgw_state_store_degraded_total", help: "Operations that fell back to per-instance memory because the shared store failed", labelNames: ["component"], registers: reg });
+  return {
+    registry,
+    callback: (service, type, outcome) => callbacks.inc({ service, type, outcome }),
+    backendLatency: (service, outcome, seconds) => latency.observe({ service, outcome }, seconds),
+    fallback: (service, reason) => fallbacks.inc({ service, reason }),
+    dedupHit: (service) => dedup.inc({ service }),
+    tokenFetch: (appId, kind) => tokens.inc({ app_id: appId, kind }),
+    wxApiError: (path, errcode) => wxErrors.inc({ path, errcode: String(errcode) }),
+    asyncReply: (service, outcome) => asyncReplies.inc({ service, outcome }),
+    stateStoreDegraded: (component) => degraded.inc({ component }),
+  };
+}

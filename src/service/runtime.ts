@@ -1,0 +1,54 @@
+/**
+ * @module service/runtime
+ * Everything one configured account needs at request time, built once at start: its config, crypto
+ * keys, limiter, dedup table, replay guard and the shared dependencies. Handlers never look config up.
+ */
+import type { ServiceConfig } from "../config/types";
+import type { Logger } from "../obs/log";
+import type { Metrics } from "../obs/metrics";
+import { createMessageCrypto, type MessageCrypto } from "../wechat/crypto";
+import type { NormalizedReply } from "../wechat/reply";
+import { createMemoryDedup, type Dedup } from "../callback/dedup";
+import { createMemoryReplayGuard, type ReplayGuard } from "../callback/replay";
+import { createLimiter, type Limiter } from "./limiter";
+
+/** userInfo and userInfoError for a forwarded body; never throws */
+export type UserInfoLookup = (svc: ServiceConfig, openId: string) => Promise<{ userInfo: Record<string, unknown> | null; userInfoError: string }>;
+/** delivers a reply through the customer-service message API (async-reply) */
+export type AsyncReplySender = (svc: ServiceConfig, toUser: string, reply: NormalizedReply) => Promise<void>;
+
+export interface ServiceDeps {
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly fetch: typeof fetch;
+  /** unix milliseconds */
+  readonly now: () => number;
+  readonly userInfo?: UserInfoLookup;
+  readonly asyncReply?: AsyncReplySender;
+  /** shared-state factories (Redis); memory versions are used when absent */
+  readonly createDedup?: (svc: ServiceConfig) => Dedup;
+  readonly createReplayGuard?: (svc: ServiceConfig) => ReplayGuard;
+}
+
+export interface ServiceRuntime {
+  readonly config: ServiceConfig;
+  readonly deps: ServiceDeps;
+  readonly log: Logger;
+  readonly crypto: MessageCrypto | null;
+  readonly limiter: Limiter;
+  readonly dedup: Dedup;
+  readonly replay: ReplayGuard | null;
+}
+
+export function createServiceRuntime(config: ServiceConfig, deps: ServiceDeps): ServiceRuntime {
+  const onHit = () => deps.metrics.dedupHit(config.name);
+  return {
+    config,
+    deps,
+    log: deps.log.child({ service: config.name }),
+    crypto: config.aesKey ? createMessageCrypto(config.aesKey, config.appId) : null,
+    limiter: createLimiter(config.workerNum),
+    dedup: deps.createDedup?.(config) ?? createMemoryDedup(config.dedupWindowS, { onHit, now: deps.now }),
+    replay: config.timeoutS > 0 ? (deps.createReplayGuard?.(config) ?? createMemoryReplayGuard(config.timeoutS, deps.now)) : null,
+  };
+}

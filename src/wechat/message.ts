@@ -1,0 +1,93 @@
+/**
+ * @module wechat/message
+ * Parsed callback (XML object or Channels JSON) → the JSON body forwarded to the backend (SPEC §4.3):
+ * counts and CreateTime become numbers, ids stay strings, and the Go original's flattened fields are added.
+ */
+import type { XmlObject, XmlValue } from "./xml";
+
+/** The body forwarded to the backend; its exact per-type shapes are the schemas in contract/. */
+export type InboundMessage = Record<string, unknown> & {
+  readonly MsgType: string;
+  readonly FromUserName?: string;
+  readonly ToUserName?: string;
+  readonly CreateTime?: number;
+  readonly Event?: string;
+};
+
+/** Where a message goes: "msg" + MsgType, or "event" + Event exactly as WeChat spells it. */
+export interface Route {
+  readonly kind: "msg" | "event";
+  readonly type: string;
+  /** backend path: /msg/<MsgType> or /event/<Event> */
+  readonly path: string;
+}
+
+export class MessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MessageError";
+  }
+}
+
+const NUMERIC = new Set(["CreateTime", "Scale", "Count", "TotalCount", "FilterCount", "SentCount", "ErrorCount", "ResultCount"]);
+const INTEGER = /^-?\d{1,15}$/;
+
+function convert(value: XmlValue, key: string): unknown {
+  if (typeof value === "string") return NUMERIC.has(key) && INTEGER.test(value.trim()) ? Number(value) : value;
+  if (Array.isArray(value)) return value.map((v) => convert(v, key));
+  const out: Record<string, unknown> = {};
+  for (const k in value) out[k] = convert(value[k] as XmlValue, k);
+  return out;
+}
+
+const asObject = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+/** The Go original flattened these nested structures; backends written for it read them at top level. */
+function addFlattenedFields(msg: Record<string, unknown>): void {
+  const scan = asObject(msg.ScanCodeInfo);
+  if (scan) {
+    msg.ScanType ??= scan.ScanType ?? "";
+    msg.ScanResult ??= scan.ScanResult ?? "";
+  }
+  const pics = asObject(msg.SendPicsInfo);
+  if (pics) {
+    const items = asObject(pics.PicList)?.item;
+    msg.Count ??= pics.Count ?? 0;
+    msg.PicList ??= Array.isArray(items) ? items.map((it) => String(asObject(it)?.PicMd5Sum ?? "")) : [];
+  }
+  const loc = asObject(msg.SendLocationInfo);
+  if (loc) {
+    for (const k of ["Location_X", "Location_Y", "Scale", "Label", "Poiname"]) msg[k] ??= loc[k] ?? "";
+  }
+}
+
+/** Converts the parsed `<xml>` content into the forwarded body. Throws MessageError when MsgType/Event is missing. */
+export function toInboundMessage(root: XmlObject): InboundMessage {
+  const msg = convert(root, "xml") as Record<string, unknown>;
+  if (typeof msg.MsgType !== "string" || msg.MsgType === "") throw new MessageError("MsgType is missing");
+  if (msg.MsgType === "event" && (typeof msg.Event !== "string" || msg.Event === "")) throw new MessageError("Event is missing");
+  addFlattenedFields(msg);
+  return msg as InboundMessage;
+}
+
+const SAFE_SEGMENT = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** The backend route of a message. Types are used as URL segments, so they must be plain names. */
+export function routeOf(msg: InboundMessage): Route {
+  const kind = msg.MsgType === "event" ? "event" : "msg";
+  const type = kind === "event" ? (msg.Event as string) : msg.MsgType;
+  if (!SAFE_SEGMENT.test(type)) throw new MessageError(`unsupported ${kind} type ${JSON.stringify(type.slice(0, 64))}`);
+  return { kind, type, path: `/${kind}/${type}` };
+}
+
+/**
+ * Identity of a callback for absorbing WeChat's retries (SPEC §4.3): MsgId for messages; for events
+ * FromUserName + CreateTime + Event + EventKey (events carry no id).
+ */
+export function dedupKeyOf(msg: InboundMessage): string {
+  const id = msg.MsgId ?? msg.MsgID;
+  if (msg.MsgType !== "event" && typeof id === "string" && id !== "") return `m:${id}`;
+  const eventKey = typeof msg.EventKey === "string" ? msg.EventKey : "";
+  return `e:${msg.FromUserName ?? ""}:${msg.CreateTime ?? ""}:${msg.Event ?? msg.MsgType}:${eventKey}`;
+}

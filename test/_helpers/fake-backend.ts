@@ -1,0 +1,77 @@
+/**
+ * @module test/_helpers/fake-backend
+ * A real HTTP backend on 127.0.0.1 that records every forwarded message and answers from a script
+ * (per path: JSON reply, status, raw body, delay).
+ */
+
+export interface Received {
+  readonly path: string;
+  readonly body: Record<string, unknown>;
+  readonly raw: string;
+  readonly headers: Headers;
+}
+
+export interface Scripted {
+  status?: number;
+  json?: unknown;
+  raw?: string;
+  delayMs?: number;
+}
+
+export interface FakeBackend {
+  readonly url: string;
+  readonly received: Received[];
+  /** the highest number of requests in progress at the same time */
+  readonly maxConcurrent: number;
+  /** answer for a path ("*" for any); a function may look at the request body */
+  on(path: string, answer: Scripted | ((body: Record<string, unknown>) => Scripted)): void;
+  stop(): void;
+  [Symbol.dispose](): void;
+}
+
+export function startFakeBackend(prefix = "/biz"): FakeBackend {
+  const received: Received[] = [];
+  const script = new Map<string, Scripted | ((body: Record<string, unknown>) => Scripted)>();
+  let inFlight = 0;
+  let maxConcurrent = 0;
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req) {
+      inFlight++;
+      maxConcurrent = Math.max(maxConcurrent, inFlight);
+      try {
+        const path = new URL(req.url).pathname.slice(prefix.length);
+        const raw = await req.text();
+        let body: Record<string, unknown> = {};
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          /* recorded raw */
+        }
+        received.push({ path, body, raw, headers: req.headers });
+        const entry = script.get(path) ?? script.get("*") ?? { json: { type: "text", msg: `got ${path}` } };
+        const answer = typeof entry === "function" ? entry(body) : entry;
+        if (answer.delayMs) await Bun.sleep(answer.delayMs);
+        if (answer.raw !== undefined) return new Response(answer.raw, { status: answer.status ?? 200 });
+        return Response.json(answer.json ?? {}, { status: answer.status ?? 200 });
+      } finally {
+        inFlight--;
+      }
+    },
+  });
+  return {
+    url: `http://127.0.0.1:${server.port}${prefix}`,
+    received,
+    get maxConcurrent() {
+      return maxConcurrent;
+    },
+    on(path, answer) {
+      script.set(path, answer);
+    },
+    stop: () => server.stop(true),
+    [Symbol.dispose]() {
+      server.stop(true);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * @module test/_helpers/gateway
+ * Runs the real app in-process on a real socket (port 0), with a collecting logger.
+ */
+import { createApp } from "../../src/app";
+import type { GatewayConfig } from "../../src/config/types";
+import { createMemoryLogger } from "../../src/obs/log";
+import { createMetrics } from "../../src/obs/metrics";
+import type { ServiceDeps } from "../../src/service/runtime";
+
+export interface TestGateway {
+  readonly url: string;
+  readonly logs: () => string[];
+  readonly metrics: ReturnType<typeof createMetrics>;
+  /** in-process call without a socket */
+  handle(req: Request): Promise<Response>;
+  stop(): void;
+  [Symbol.dispose](): void;
+}
+
+export function startGateway(config: GatewayConfig, deps: Partial<ServiceDeps> = {}): TestGateway {
+  const { log, lines } = createMemoryLogger();
+  const metrics = createMetrics({ processMetrics: false });
+  const { app } = createApp(config, { log, metrics, fetch, now: Date.now, ...deps });
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => app.handle(req) });
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    logs: lines,
+    metrics,
+    handle: (req) => app.handle(req),
+    stop: () => server.stop(true),
+    [Symbol.dispose]() {
+      server.stop(true);
+    },
+  };
+}
