@@ -22,14 +22,20 @@ const DTD = /<!(?:DOCTYPE|ENTITY)/i;
  * (`<xml><ToUserName><![CDATA[…]]></ToUserName><Encrypt><![CDATA[…]]></Encrypt></xml>`),
  * as CDATA or as plain text, surrounding whitespace trimmed.
  *
- * Returns null — never throws — when there is no usable value: no `<Encrypt>` element, more than
- * one, an empty or unterminated one, markup inside it, or a body containing `<!DOCTYPE`/`<!ENTITY`.
- * The caller answers such a body with 400.
+ * Returns null — never throws — when there is no usable value: no `<Encrypt>` element, an empty or
+ * unterminated one, markup inside it, or a `<!DOCTYPE`/`<!ENTITY` declaration in the prolog (before
+ * `<xml`, the only place XML allows one). The caller answers such a body with 400.
+ *
+ * In compatible mode (兼容模式) the body also carries the plaintext fields, so a user's text can
+ * contain "<Encrypt>" or "<!DOCTYPE html>" inside CDATA: WeChat puts the real `<Encrypt>` last, so
+ * the last one is taken, and only the prolog is checked for a DTD. A wrong pick cannot do harm:
+ * msg_signature covers the value.
  */
 export function extractXmlEncrypt(body: string): string | null {
-  if (DTD.test(body)) return null;
-  const open = body.indexOf(OPEN);
-  if (open === -1 || body.indexOf(OPEN, open + OPEN.length) !== -1) return null;
+  const root = body.indexOf("<xml");
+  if (DTD.test(root === -1 ? body : body.slice(0, root))) return null;
+  const open = body.lastIndexOf(OPEN);
+  if (open === -1) return null;
   const start = open + OPEN.length;
   const close = body.indexOf(CLOSE, start);
   if (close === -1) return null;

@@ -45,15 +45,23 @@ describe("extractXmlEncrypt", () => {
   test("a DOCTYPE or ENTITY declaration → null (never throws)", () => {
     expect(extractXmlEncrypt(fixture("doctype-bomb.xml"))).toBeNull();
     expect(extractXmlEncrypt(`<!doctype xml><xml><Encrypt>abcd</Encrypt></xml>`)).toBeNull();
-    expect(extractXmlEncrypt(`<xml><!ENTITY x "y"><Encrypt>abcd</Encrypt></xml>`)).toBeNull();
+    expect(extractXmlEncrypt(`<!ENTITY x "y"><Encrypt>abcd</Encrypt>`)).toBeNull();
     expect(extractXmlEncrypt(`<xml><Encrypt>&x;</Encrypt></xml>`)).toBeNull();
+  });
+
+  test("compatible mode: a user's text with <Encrypt> or <!DOCTYPE> in it does not hide the real value", () => {
+    const body = fixture("callback-compatible.xml").replace(
+      "<Content><![CDATA[abcdteT]]></Content>",
+      "<Content><![CDATA[<!DOCTYPE html><Encrypt>fake</Encrypt>]]></Content>",
+    );
+    expect(body).toContain("fake");
+    expect(extractXmlEncrypt(body)).toBe(mp!.encrypt);
   });
 
   test.each([
     ["no Encrypt element", "<xml><ToUserName><![CDATA[gh_x]]></ToUserName></xml>"],
     ["an empty element", "<xml><Encrypt></Encrypt></xml>"],
     ["an empty CDATA", "<xml><Encrypt><![CDATA[]]></Encrypt></xml>"],
-    ["two Encrypt elements", "<xml><Encrypt>abcd</Encrypt><Encrypt>efgh</Encrypt></xml>"],
     ["no closing tag", "<xml><Encrypt><![CDATA[abcd]]></xml>"],
     ["an unterminated CDATA", "<xml><Encrypt><![CDATA[abcd</Encrypt></xml>"],
     ["markup inside", "<xml><Encrypt><b>abcd</b></Encrypt></xml>"],
