@@ -30,20 +30,24 @@ const parser = new XMLParser({
 });
 
 const DECLARATION = /<!(?:DOCTYPE|ENTITY)/i;
+const CDATA_SECTION = /<!\[CDATA\[[\s\S]*?\]\]>/g;
 
 export type XmlObject = { [key: string]: XmlValue };
 export type XmlValue = string | XmlObject | XmlValue[];
 
 /** Parses a WeChat `<xml>…</xml>` document and returns the content of its root element. */
 export function parseWechatXml(text: string): XmlObject {
-  if (DECLARATION.test(text)) throw new XmlError("DOCTYPE/ENTITY declarations are not allowed");
+  // a user may type "<!DOCTYPE html>" in a message: only a declaration outside CDATA is refused
+  if (DECLARATION.test(text) && DECLARATION.test(text.replace(CDATA_SECTION, ""))) {
+    throw new XmlError("DOCTYPE/ENTITY declarations are not allowed");
+  }
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
   const doc = parser.parse(text) as Record<string, unknown>;
   const keys = Object.keys(doc);
   if (keys.length !== 1 || keys[0] !== "xml") throw new XmlError("expected a single <xml> root element");
   const root = doc.xml;
-  if (root === "" ) return {};
+  if (root === "") return {};
   if (typeof root !== "object" || root === null || Array.isArray(root)) throw new XmlError("<xml> root has no elements");
   return dropWhitespace(root as XmlObject);
 }
