@@ -10,11 +10,14 @@ import type { Logger } from "./obs/log";
 import type { Metrics } from "./obs/metrics";
 import { createServiceRuntime, type ServiceDeps, type ServiceRuntime } from "./service/runtime";
 import { wxService } from "./service/plugin";
-import { healthEndpoint } from "./endpoints/health";
+import { commonEndpoints } from "./endpoints/index";
+import { buildOpenApiDocument } from "./endpoints/openapi";
 
 export interface AppDeps extends ServiceDeps {
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** WeChat helper endpoint plugins (mounted behind the admin token) */
+  readonly endpoints?: ReadonlyArray<Elysia>;
 }
 
 export interface GatewayApp {
@@ -39,8 +42,15 @@ export function createApp(config: GatewayConfig, deps: AppDeps): GatewayApp {
     }
   });
   for (const rt of runtimes) app = app.use(wxService(rt)) as unknown as typeof app;
-  const health = config.commonEndpoints.healthCheck;
-  if (health) app = app.use(healthEndpoint(health)) as unknown as typeof app;
+  let document: Record<string, unknown> | undefined;
+  const exclude = [config.commonEndpoints.openapi ?? "", config.commonEndpoints.metrics ?? ""].filter(Boolean);
+  app = app.use(
+    commonEndpoints(config, {
+      metrics: deps.metrics,
+      openApiDocument: () => (document ??= buildOpenApiDocument(app as unknown as Elysia, exclude)),
+      extra: deps.endpoints,
+    }),
+  ) as unknown as typeof app;
   return { app: app as unknown as Elysia, runtimes };
 }
 

@@ -6,7 +6,7 @@ import { createApp } from "../../src/app";
 import type { GatewayConfig } from "../../src/config/types";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createMetrics } from "../../src/obs/metrics";
-import type { ServiceDeps } from "../../src/service/runtime";
+import type { AppDeps } from "../../src/app";
 
 export interface TestGateway {
   readonly url: string;
@@ -18,7 +18,7 @@ export interface TestGateway {
   [Symbol.dispose](): void;
 }
 
-export function startGateway(config: GatewayConfig, deps: Partial<ServiceDeps> = {}): TestGateway {
+export function startGateway(config: GatewayConfig, deps: Partial<AppDeps> = {}): TestGateway {
   const { log, lines } = createMemoryLogger();
   const metrics = createMetrics({ processMetrics: false });
   const { app } = createApp(config, { log, metrics, fetch, now: Date.now, ...deps });

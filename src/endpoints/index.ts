@@ -1,0 +1,34 @@
+/**
+ * @module endpoints/index
+ * commonEndpoints(config, deps): mounts only the endpoints configured in `common-endpoints`; all of
+ * them but health-check sit behind the admin token when one is set.
+ */
+import { Elysia } from "elysia";
+import type { GatewayConfig } from "../config/types";
+import type { Metrics } from "../obs/metrics";
+import { checkAdminToken } from "./admin-guard";
+import { healthEndpoint } from "./health";
+import { metricsEndpoint } from "./metrics";
+import { openApiEndpoint } from "./openapi";
+
+export interface EndpointDeps {
+  readonly metrics: Metrics;
+  /** the OpenAPI document, built once the whole app is assembled */
+  readonly openApiDocument: () => Record<string, unknown>;
+  /** further endpoint plugins (WeChat helpers), mounted behind the admin guard */
+  readonly extra?: ReadonlyArray<Elysia>;
+}
+
+export function commonEndpoints(config: GatewayConfig, deps: EndpointDeps) {
+  const ep = config.commonEndpoints;
+  const open = new Elysia({ name: "common-open" });
+  if (ep.healthCheck) open.use(healthEndpoint(ep.healthCheck));
+
+  const guarded = new Elysia({ name: "common-guarded" }).onBeforeHandle({ as: "local" }, ({ request }) => {
+    checkAdminToken(config.adminToken, request.headers.get("authorization"));
+  });
+  if (ep.metrics) guarded.use(metricsEndpoint(ep.metrics, deps.metrics));
+  if (ep.openapi) guarded.use(openApiEndpoint(ep.openapi, deps.openApiDocument));
+  for (const plugin of deps.extra ?? []) guarded.use(plugin);
+  return new Elysia({ name: "common-endpoints" }).use(open).use(guarded);
+}
