@@ -3,7 +3,7 @@
  * createApp(config, deps): the root Elysia app. Maps errors to SPEC §7's JSON bodies, mounts one
  * plugin per configured account and the common endpoints.
  */
-import { Elysia } from "elysia";
+import { Elysia, type AnyElysia } from "elysia";
 import type { GatewayConfig } from "./config/types";
 import { GatewayError } from "./http/errors";
 import type { Logger } from "./obs/log";
@@ -17,7 +17,7 @@ export interface AppDeps extends ServiceDeps {
   readonly log: Logger;
   readonly metrics: Metrics;
   /** WeChat helper endpoint plugins (mounted behind the admin token) */
-  readonly endpoints?: ReadonlyArray<Elysia>;
+  readonly endpoints?: ReadonlyArray<AnyElysia>;
 }
 
 export interface GatewayApp {

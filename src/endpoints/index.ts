@@ -3,7 +3,7 @@
  * commonEndpoints(config, deps): mounts only the endpoints configured in `common-endpoints`; all of
  * them but health-check sit behind the admin token when one is set.
  */
-import { Elysia } from "elysia";
+import { Elysia, type AnyElysia } from "elysia";
 import type { GatewayConfig } from "../config/types";
 import type { Metrics } from "../obs/metrics";
 import { checkAdminToken } from "./admin-guard";
@@ -16,7 +16,7 @@ export interface EndpointDeps {
   /** the OpenAPI document, built once the whole app is assembled */
   readonly openApiDocument: () => Record<string, unknown>;
   /** further endpoint plugins (WeChat helpers), mounted behind the admin guard */
-  readonly extra?: ReadonlyArray<Elysia>;
+  readonly extra?: ReadonlyArray<AnyElysia>;
 }
 
 export function commonEndpoints(config: GatewayConfig, deps: EndpointDeps) {
