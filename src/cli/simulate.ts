@@ -1,0 +1,151 @@
+/**
+ * @module cli/simulate
+ * `wx-gateway simulate`: plays WeChat against a running gateway. Builds a message of any type, signs it
+ * with the service's token, encrypts it when the service has an aes-key, posts it, decrypts the reply
+ * and prints it readably; --repeat/--concurrency print a latency summary.
+ */
+import { loadConfig, locateConfig } from "../config/load";
+import type { ServiceConfig } from "../config/types";
+import { createMessageCrypto } from "../wechat/crypto";
+import { extractXmlEncrypt } from "../wechat/envelope";
+import { wechatSignature, verifySignature } from "../wechat/signature";
+import { cdata, parseWechatXml } from "../wechat/xml";
+import type { ParsedArgs } from "./args";
+
+export interface SimulateOptions {
+  readonly url: string;
+  readonly service: ServiceConfig;
+  /** message fields; MsgId is renewed per request unless sameId */
+  readonly fields: Record<string, string>;
+  readonly repeat: number;
+  readonly concurrency: number;
+  readonly sameId: boolean;
+}
+
+export interface SimulatedReply {
+  readonly status: number;
+  readonly body: string;
+  /** the decrypted reply XML (safe mode) or the body itself */
+  readonly plain: string;
+  readonly signatureOk: boolean | null;
+  readonly ms: number;
+}
+
+const NUMERIC = new Set(["CreateTime", "Scale", "Count"]);
+let seq = 0;
+
+export function buildMessageXml(fields: Record<string, string>): string {
+  const inner = Object.entries(fields).map(([k, v]) => `<${k}>${NUMERIC.has(k) && /^\d+$/.test(v) ? v : cdata(v)}</${k}>`);
+  return `<xml>${inner.join("")}</xml>`;
+}
+
+/** Message fields from command-line flags. */
+export function fieldsFromFlags(flags: Readonly<Record<string, string>>): Record<string, string> {
+  const event = flags.event;
+  const fields: Record<string, string> = {
+    ToUserName: flags.to ?? "gh_simulated",
+    FromUserName: flags.from ?? "oSimulatedUser",
+    CreateTime: String(Math.floor(Date.now() / 1000)),
+    MsgType: event ? "event" : (flags.type ?? "text"),
+  };
+  if (event) {
+    fields.Event = event;
+    if (flags["event-key"] !== undefined) fields.EventKey = flags["event-key"];
+  } else {
+    if (fields.MsgType === "text") fields.Content = flags.content ?? "hello from wx-gateway simulate";
+    if (flags["media-id"]) fields.MediaId = flags["media-id"];
+    fields.MsgId = flags["msg-id"] ?? `${Date.now()}${String(++seq).padStart(4, "0")}`;
+  }
+  // --set "Key=Value;Key2=Value2" adds or overrides any field
+  for (const pair of (flags.set ?? "").split(";").filter(Boolean)) {
+    const eq = pair.indexOf("=");
+    if (eq > 0) fields[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return fields;
+}
+
+async function sendOnce(opts: SimulateOptions, fields: Record<string, string>): Promise<SimulatedReply> {
+  const svc = opts.service;
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = `sim${Date.now()}${++seq}`;
+  const query = new URLSearchParams({ signature: wechatSignature([svc.token, timestamp, nonce]), timestamp, nonce, openid: fields.FromUserName ?? "" });
+  const xml = buildMessageXml(fields);
+  let body = xml;
+  const crypto = svc.aesKey ? createMessageCrypto(svc.aesKey, svc.appId) : null;
+  if (crypto) {
+    const encrypt = crypto.encrypt(xml);
+    query.set("encrypt_type", "aes");
+    query.set("msg_signature", wechatSignature([svc.token, timestamp, nonce, encrypt]));
+    body = `<xml><ToUserName>${cdata(fields.ToUserName ?? "")}</ToUserName><Encrypt>${cdata(encrypt)}</Encrypt></xml>`;
+  }
+  const started = performance.now();
+  const res = await fetch(`${opts.url}${svc.servicePath}?${query}`, { method: "POST", body, headers: { "content-type": "text/xml" } });
+  const text = await res.text();
+  const ms = performance.now() - started;
+  const encrypt = crypto && text.startsWith("<xml>") ? extractXmlEncrypt(text) : null;
+  if (!crypto || !encrypt) return { status: res.status, body: text, plain: text, signatureOk: null, ms };
+  const sig = /<MsgSignature><!\[CDATA\[([^\]]*)\]\]>/.exec(text)?.[1] ?? "";
+  return { status: res.status, body: text, plain: crypto.decrypt(encrypt), signatureOk: verifySignature(sig, [svc.token, timestamp, nonce, encrypt]), ms };
+}
+
+/** Sends `repeat` messages with at most `concurrency` in flight. */
+export async function runSimulation(opts: SimulateOptions): Promise<SimulatedReply[]> {
+  const replies: SimulatedReply[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < opts.repeat) {
+      const i = next++;
+      const fields = { ...opts.fields };
+      if (i > 0 && fields.MsgId && !opts.sameId) fields.MsgId = `${fields.MsgId}${i}`;
+      replies.push(await sendOnce(opts, fields));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, opts.repeat)) }, worker));
+  return replies;
+}
+
+/** The reply in readable form: "text: hello" rather than the XML. */
+export function describeReply(r: SimulatedReply): string {
+  if (r.status !== 200) return `HTTP ${r.status}: ${r.body}`;
+  if (r.plain === "success" || !r.plain.startsWith("<xml>")) return r.plain;
+  const x = parseWechatXml(r.plain);
+  const media = (k: string) => (x[k] as Record<string, string> | undefined)?.MediaId ?? "";
+  const type = String(x.MsgType ?? "");
+  const summary =
+    type === "text" ? String(x.Content) : type === "image" ? media("Image") : type === "voice" ? media("Voice") :
+    type === "video" ? media("Video") : type === "news" ? `${x.ArticleCount} article(s)` : "";
+  const sig = r.signatureOk === null ? "" : r.signatureOk ? " [encrypted reply, signature ok]" : " [encrypted reply, SIGNATURE MISMATCH]";
+  return `${type}: ${summary}${sig}`;
+}
+
+export function latencySummary(replies: readonly SimulatedReply[]): string {
+  const ms = replies.map((r) => r.ms).sort((a, b) => a - b);
+  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!.toFixed(1);
+  const ok = replies.filter((r) => r.status === 200).length;
+  return `${replies.length} requests, ${ok} HTTP 200; latency ms: min ${ms[0]!.toFixed(1)} p50 ${at(0.5)} p90 ${at(0.9)} p99 ${at(0.99)} max ${ms.at(-1)!.toFixed(1)}`;
+}
+
+export async function simulate(args: ParsedArgs, print: (line: string) => void = console.log): Promise<number> {
+  const { config } = loadConfig(locateConfig(args.config));
+  const name = args.flags.service;
+  const service = name ? config.services.find((s) => s.name === name) : config.services[0];
+  if (!service) {
+    print(`no service ${JSON.stringify(name ?? "")} in ${config.source}`);
+    return 2;
+  }
+  const host = !config.listenHost || config.listenHost === "0.0.0.0" ? "127.0.0.1" : config.listenHost;
+  const opts: SimulateOptions = {
+    url: (args.flags.url ?? `http://${host}:${config.listenPort}`).replace(/\/$/, ""),
+    service,
+    fields: fieldsFromFlags(args.flags),
+    repeat: Math.max(1, Number(args.flags.repeat ?? 1) || 1),
+    concurrency: Math.max(1, Number(args.flags.concurrency ?? 1) || 1),
+    sameId: args.flags["same-id"] === "true",
+  };
+  const replies = await runSimulation(opts);
+  print(`→ ${opts.url}${service.servicePath} (${service.name}, ${service.aesKey ? "safe mode" : "plaintext"}): ${opts.fields.MsgType}${opts.fields.Event ? `/${opts.fields.Event}` : ""}`);
+  print(`← ${describeReply(replies[0]!)}`);
+  if (args.flags.verbose === "true") print(replies[0]!.plain);
+  if (replies.length > 1) print(latencySummary(replies));
+  return replies.every((r) => r.status === 200) ? 0 : 1;
+}
