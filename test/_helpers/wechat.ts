@@ -71,3 +71,45 @@ export function openEncryptedReply(body: string, aesKey: string, appId: string, 
   const nonce = /<Nonce><!\[CDATA\[([^\]]*)\]\]><\/Nonce>/.exec(body)?.[1] ?? "";
   return { xml: createMessageCrypto(aesKey, appId).decrypt(encrypt), signatureOk: sig === wechatSignature([token, ts, nonce, encrypt]) };
 }
+
+/** The query of an encrypted callback (signature, encrypt_type=aes, msg_signature over `encrypt`). */
+export function aesQuery(encrypt: string, opts: SignedQueryOptions & { msgToken?: string } = {}): URLSearchParams {
+  const query = signedQuery(opts);
+  query.set("encrypt_type", "aes");
+  query.set("msg_signature", wechatSignature([opts.msgToken ?? opts.token ?? TOKEN, query.get("timestamp")!, query.get("nonce")!, encrypt]));
+  query.set("openid", "oUser1");
+  return query;
+}
+
+/**
+ * A compatible-mode (兼容模式) POST callback: the plaintext fields of `visibleXml` and, last, the
+ * `<Encrypt>` of `xml` (pass a different `visibleXml` to show which one the gateway trusts).
+ */
+export function compatibleCallback(
+  base: string, path: string, xml: string, aesKey: string, appId: string, opts: SignedQueryOptions = {}, visibleXml = xml,
+): Request {
+  const encrypt = createMessageCrypto(aesKey, appId).encrypt(xml);
+  const body = visibleXml.replace(/<\/xml>\s*$/, `<Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`);
+  return new Request(`${base}${path}?${aesQuery(encrypt, opts)}`, { method: "POST", body, headers: { "content-type": "text/xml" } });
+}
+
+/** The four parts of an encrypted reply envelope, or null when the body is not exactly that envelope. */
+export function readReplyEnvelope(body: string): { encrypt: string; msgSignature: string; timeStamp: string; nonce: string } | null {
+  const m =
+    /^<xml><Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]><\/Encrypt><MsgSignature><!\[CDATA\[([0-9a-f]{40})\]\]><\/MsgSignature><TimeStamp>(\d+)<\/TimeStamp><Nonce><!\[CDATA\[([^\]]*)\]\]><\/Nonce><\/xml>$/.exec(
+      body,
+    );
+  return m ? { encrypt: m[1]!, msgSignature: m[2]!, timeStamp: m[3]!, nonce: m[4]! } : null;
+}
+
+/** A plaintext Channels shop (视频号小店) POST callback: the JSON as WeChat writes it (ids as bare integers). */
+export function channelsCallback(base: string, path: string, json: string, query = signedQuery()): Request {
+  return new Request(`${base}${path}?${query}`, { method: "POST", body: json, headers: { "content-type": "application/json" } });
+}
+
+/** An encrypted Channels shop POST callback: `{"ToUserName":…,"Encrypt":…}` with msg_signature. */
+export function channelsAesCallback(base: string, path: string, json: string, aesKey: string, appId: string, opts: SignedQueryOptions = {}): Request {
+  const encrypt = createMessageCrypto(aesKey, appId).encrypt(json);
+  const body = JSON.stringify({ ToUserName: "gh_shop", Encrypt: encrypt });
+  return new Request(`${base}${path}?${aesQuery(encrypt, opts)}`, { method: "POST", body, headers: { "content-type": "application/json" } });
+}
