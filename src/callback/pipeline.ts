@@ -68,8 +68,10 @@ function asGatewayError(err: unknown): GatewayError {
 function encodeReply(reply: WechatReply, q: CallbackQuery, encrypted: boolean, rt: ServiceRuntime): Response {
   if (reply.kind === "success") return new Response("success", { headers: TEXT_HEADERS });
   if (rt.config.isChannelsEc) {
-    // Channels shop: WeChat wants "success"; a non-empty backend msg is passed on as the answer
-    return new Response(reply.reply.type === "text" ? reply.reply.msg : "success", { headers: TEXT_HEADERS });
+    // Channels shop: WeChat wants "success" (plain, never encrypted: 微信小店 消息推送 "回复 success 或空字符串(无需加密)");
+    // a non-empty backend msg, whatever its type, is passed on as the answer, as the Go original does
+    const msg = "msg" in reply.reply ? reply.reply.msg : "";
+    return new Response(msg || "success", { headers: TEXT_HEADERS });
   }
   if (!encrypted || !rt.crypto) return new Response(reply.xml, { headers: XML_HEADERS });
   return new Response(encryptReply(rt.crypto, rt.config.token, reply.xml, q.timestamp, q.nonce), { headers: XML_HEADERS });

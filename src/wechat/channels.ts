@@ -2,10 +2,12 @@
  * @module wechat/channels
  * Channels shop (视频号小店) callbacks are JSON, and WeChat writes 64-bit ids such as `order_id`
  * (3705115058471208928) as bare JSON integers, which JSON.parse would round. Integers of 16 or more
- * digits are quoted before parsing, and the known id fields always become strings.
+ * digits are quoted before parsing, and the known id fields always become strings. Channels events have
+ * no MsgId, so the parser also gives each event its dedup identity (`channelsDedupKey`).
  */
+import { createHash } from "node:crypto";
 import type { InboundMessage } from "./message";
-import { MessageError } from "./message";
+import { DEDUP_KEY, MessageError } from "./message";
 
 /** Fields that are ids in Channels events: strings in the forwarded body whatever their size. */
 const ID_FIELDS = new Set(["order_id", "after_sale_order_id", "aftersale_id", "product_id", "sku_id", "out_product_id"]);
@@ -63,5 +65,47 @@ export function toChannelsMessage(text: string): InboundMessage {
   if (typeof msg.Event !== "string" || !msg.Event) throw new MessageError("Event is missing");
   if (typeof msg.MsgType !== "string" || !msg.MsgType) msg.MsgType = "event";
   if (typeof msg.CreateTime === "string" && /^\d+$/.test(msg.CreateTime)) msg.CreateTime = Number(msg.CreateTime);
+  Object.defineProperty(msg, DEDUP_KEY, { value: channelsDedupKey(msg) });
   return msg as InboundMessage;
+}
+
+/**
+ * The dedup identity of a Channels event: Event + CreateTime + its order (or after-sale order) id +
+ * a SHA-256 of the whole event in canonical form (keys sorted, every scalar as a string).
+ *
+ * WeChat re-pushes an unanswered Channels event for about 3.6 hours (0s/0s/10s/1min/5min/30min/60min…,
+ * up to 10 times, per the 微信小店 消息推送 docs), resending the same event, which has no MsgId. The
+ * generic event key (FromUserName + CreateTime + Event) is wrong here: one payment can cover several
+ * orders of one buyer (several channels_ec_order_pay in the same second from the same FromUserName),
+ * and after-sale pushes carry a fixed FromUserName, so distinct events would share a key and all but
+ * the first would never reach the backend. A key from a few fields (order_id + Event + CreateTime)
+ * still merges two updates of one order in the same second (after-sale status changes,
+ * channels_ec_order_ext_info_update) and lets a forged plaintext event shadow a real one. Hashing the
+ * whole event cannot merge different events; a re-push of the same event gets the same key whatever
+ * its key order or number formatting.
+ */
+export function channelsDedupKey(msg: Record<string, unknown>): string {
+  const digest = createHash("sha256").update(canonical(msg)).digest("base64url");
+  return `c:${String(msg.Event)}:${String(msg.CreateTime ?? "")}:${primaryId(msg)}:${digest}`;
+}
+
+/** The after-sale or order id at the top level or one level down (order_info, finder_shop_aftersale_status_update). */
+function primaryId(msg: Record<string, unknown>): string {
+  const scopes = [msg, ...Object.values(msg).filter((v): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v))];
+  for (const key of ["after_sale_order_id", "order_id"]) {
+    for (const scope of scopes) {
+      const v = scope[key];
+      if (typeof v === "string" || typeof v === "number") return String(v);
+    }
+  }
+  return "-";
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(String(value));
 }

@@ -82,10 +82,18 @@ export function routeOf(msg: InboundMessage): Route {
 }
 
 /**
- * Identity of a callback for absorbing WeChat's retries (SPEC §4.3): MsgId for messages; for events
- * FromUserName + CreateTime + Event + EventKey (events carry no id).
+ * Where a parser that knows a better identity than the generic one stores it (Channels shop events,
+ * see wechat/channels). A symbol: JSON.stringify skips it, so the backend never sees it.
+ */
+export const DEDUP_KEY: unique symbol = Symbol("wx-gateway.dedup-key");
+
+/**
+ * Identity of a callback for absorbing WeChat's retries (SPEC §4.3): the parser's own key when it set
+ * one; MsgId for messages; for events FromUserName + CreateTime + Event + EventKey (events carry no id).
  */
 export function dedupKeyOf(msg: InboundMessage): string {
+  const own = (msg as { [DEDUP_KEY]?: unknown })[DEDUP_KEY];
+  if (typeof own === "string") return own;
   const id = msg.MsgId ?? msg.MsgID;
   if (msg.MsgType !== "event" && typeof id === "string" && id !== "") return `m:${id}`;
   const eventKey = typeof msg.EventKey === "string" ? msg.EventKey : "";
