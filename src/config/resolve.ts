@@ -38,11 +38,12 @@ function resolveService(raw: RawService, top: RawConfig): ServiceConfig {
     redirectUrl: orNull(raw["redirect-url"]),
     redirectUserinfoFlag: raw["redirect-userinfo-flag"] ?? "",
     replyTimeoutMs: raw["reply-timeout-ms"] ?? top["reply-timeout-ms"] ?? DEFAULTS.replyTimeoutMs,
-    asyncReply: raw["async-reply"] ?? top["async-reply"] ?? false,
+    // a Channels buyer is not a follower: no customer-service messages, no user/info lookups (as the Go original)
+    asyncReply: !isChannelsEc && (raw["async-reply"] ?? top["async-reply"] ?? false),
     dedupWindowS:
       raw["dedup-window-s"] ?? top["dedup-window-s"] ?? (isChannelsEc ? DEFAULTS.channelsDedupWindowS : DEFAULTS.dedupWindowS),
     maxBodyBytes: raw["max-body-bytes"] ?? top["max-body-bytes"] ?? DEFAULTS.maxBodyBytes,
-    dontAppendUserinfo: raw["dont-append-userinfo"] ?? top["dont-append-userinfo"] ?? false,
+    dontAppendUserinfo: isChannelsEc || (raw["dont-append-userinfo"] ?? top["dont-append-userinfo"] ?? false),
   });
 }
 

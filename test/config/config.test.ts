@@ -33,8 +33,10 @@ describe("defaults and resolution", () => {
     expect(c.wxApiBase).toBe("https://api.weixin.qq.com");
   });
   test("Channels shop services remember ids for 14400 s; token-cache-dir selects the file store", () => {
-    const c = parseConfig(rawConfig({ "is-channels-ec": true }, { "token-cache-dir": "/tmp/x" }), "t", {}).config;
+    const c = parseConfig(rawConfig({ "is-channels-ec": true, "async-reply": true }, { "token-cache-dir": "/tmp/x", "dont-append-userinfo": false }), "t", {}).config;
     expect(c.services[0]!.dedupWindowS).toBe(14400);
+    expect(c.services[0]!.asyncReply).toBe(false);
+    expect(c.services[0]!.dontAppendUserinfo).toBe(true);
     expect(c.tokenStore).toEqual({ type: "file", dir: "/tmp/x" });
   });
   test("top-level defaults apply to services, service values win; WX_API_BASE overrides", () => {
