@@ -8,8 +8,7 @@ import { loadConfig, locateConfig } from "../config/load";
 import { maskedSummary } from "../config/mask";
 import type { GatewayConfig } from "../config/types";
 import { createLogger, type Logger } from "../obs/log";
-import { createMetrics } from "../obs/metrics";
-import { createApp } from "../app";
+import { createGateway } from "../gateway";
 
 export class StartError extends Error {
   constructor(message: string) {
@@ -40,8 +39,7 @@ export async function serve(cliPath: string | undefined, log: Logger = createLog
   for (const w of warnings) log.warn(w);
   prepareCacheDir(config);
 
-  const metrics = createMetrics();
-  const { app } = createApp(config, { log, metrics, fetch, now: Date.now });
+  const { app } = createGateway(config, { log });
   const maxBody = Math.max(...config.services.map((s) => s.maxBodyBytes), 1 << 20);
   let server: ReturnType<typeof Bun.serve>;
   try {

@@ -7,6 +7,7 @@ import type { GatewayConfig } from "../../src/config/types";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createMetrics } from "../../src/obs/metrics";
 import type { AppDeps } from "../../src/app";
+import { createGateway, type Gateway } from "../../src/gateway";
 
 export interface TestGateway {
   readonly url: string;
@@ -28,6 +29,28 @@ export function startGateway(config: GatewayConfig, deps: Partial<AppDeps> = {})
     logs: lines,
     metrics,
     handle: (req) => app.handle(req),
+    stop: () => server.stop(true),
+    [Symbol.dispose]() {
+      server.stop(true);
+    },
+  };
+}
+
+/**
+ * The gateway exactly as `serve` builds it (createGateway: stores, WeChat client, userInfo,
+ * async-reply, WeChat endpoints), on a real socket. Point `wx-api-base` at a fake WeChat.
+ */
+export function startWiredGateway(config: GatewayConfig, opts: { now?: () => number } = {}): TestGateway & { readonly gateway: Gateway } {
+  const { log, lines } = createMemoryLogger();
+  const metrics = createMetrics({ processMetrics: false });
+  const gateway = createGateway(config, { log, metrics, now: opts.now });
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => gateway.app.handle(req) });
+  return {
+    gateway,
+    url: `http://127.0.0.1:${server.port}`,
+    logs: lines,
+    metrics,
+    handle: (req) => gateway.app.handle(req),
     stop: () => server.stop(true),
     [Symbol.dispose]() {
       server.stop(true);

@@ -1,0 +1,51 @@
+/**
+ * @module gateway
+ * createGateway(config): builds every dependency once — token store, shared-state store, WeChat API
+ * client, userInfo lookup, async-reply sender, metrics — and the app on top of them. `serve` and the
+ * tests both start the gateway through here, so what is tested is what runs.
+ */
+import type { GatewayConfig } from "./config/types";
+import type { Logger } from "./obs/log";
+import { createMetrics, type Metrics } from "./obs/metrics";
+import { createApp, type GatewayApp } from "./app";
+import { createKvStore, createTokenStore, type KvStore, type TokenStore } from "./store/index";
+import { createWxApi, type WxApi } from "./wxapi/client";
+import { createUserInfoLookup } from "./wxapi/user";
+import { createAsyncReplySender } from "./callback/async-reply";
+import { wechatEndpoints } from "./endpoints/wechat";
+
+export interface GatewayOptions {
+  readonly log: Logger;
+  readonly metrics?: Metrics;
+  readonly fetch?: typeof fetch;
+  /** unix milliseconds */
+  readonly now?: () => number;
+}
+
+export interface Gateway extends GatewayApp {
+  readonly config: GatewayConfig;
+  readonly metrics: Metrics;
+  readonly api: WxApi;
+  readonly tokenStore: TokenStore;
+  readonly kv: KvStore;
+}
+
+export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gateway {
+  const log = opts.log;
+  const now = opts.now ?? Date.now;
+  const doFetch = opts.fetch ?? fetch;
+  const metrics = opts.metrics ?? createMetrics();
+  const tokenStore = createTokenStore(config, log, { now });
+  const kv = createKvStore(config, log, { now });
+  const api = createWxApi({ config, store: tokenStore, log, fetch: doFetch, now, metrics });
+  const app = createApp(config, {
+    log,
+    metrics,
+    fetch: doFetch,
+    now,
+    userInfo: createUserInfoLookup(api, kv),
+    asyncReply: createAsyncReplySender(api),
+    endpoints: wechatEndpoints({ config, api, kv, log, now }),
+  });
+  return { ...app, config, metrics, api, tokenStore, kv };
+}
