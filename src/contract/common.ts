@@ -1,0 +1,90 @@
+/**
+ * @module contract/common
+ * Building blocks shared by the forwarded-body schemas (SPEC §4.3): the header every callback carries,
+ * id and count field shapes, and the appended `userInfo`/`userInfoError`.
+ *
+ * Conventions, so the exported JSON Schema stays plain (ajv reads it as is):
+ * - ids (`MsgId`, `MsgID`, Channels `order_id`) are decimal strings: they are 64-bit and a JSON number
+ *   loses digits above 2^53;
+ * - `CreateTime` and the counts are integers; every other XML value is a string, verbatim;
+ * - objects allow additional properties: WeChat adds fields without notice and the gateway forwards them.
+ */
+import { Type as t, type TProperties, type Static } from "@sinclair/typebox";
+
+/** A 64-bit id written as a decimal string, e.g. "7362551834723893410". */
+export const idString = (description: string) => t.String({ pattern: "^[0-9]+$", description, examples: ["7362551834723893410"] });
+
+/** One of the integer counts (CreateTime, Scale, Count, TotalCount, …): a JSON number. */
+export const count = (description: string) => t.Integer({ description });
+
+/** A string value as WeChat sent it (CDATA content or element text, whitespace kept). */
+export const text = (description: string) => t.String({ description });
+
+/** Options for an object WeChat may extend: titled, described, open to new fields. */
+export const open = (title: string, description: string) => ({ title, description, additionalProperties: true });
+
+/** The answer of `cgi-bin/user/info` (or `sns/userinfo` for OAuth2), passed through as WeChat gave it. */
+export const userInfoSchema = t.Object(
+  {
+    subscribe: t.Optional(t.Integer({ description: "1 when the user follows the account, 0 otherwise (then most fields are absent)" })),
+    openid: t.Optional(text("the user's openId for this account")),
+    language: t.Optional(text("e.g. zh_CN")),
+    subscribe_time: t.Optional(t.Integer({ description: "unix seconds of the last follow" })),
+    unionid: t.Optional(text("present when the account is bound to an Open Platform account")),
+    remark: t.Optional(text("the account's remark for this user")),
+    groupid: t.Optional(t.Integer({ description: "legacy group id" })),
+    tagid_list: t.Optional(t.Array(t.Integer(), { description: "tag ids" })),
+    subscribe_scene: t.Optional(text("how the user followed, e.g. ADD_SCENE_QR_CODE")),
+    qr_scene: t.Optional(t.Integer({ description: "QR scene id when followed by a QR code" })),
+    qr_scene_str: t.Optional(text("QR scene string when followed by a QR code")),
+    nickname: t.Optional(text("only from sns/userinfo (snsapi_userinfo); cgi-bin/user/info no longer returns it")),
+    headimgurl: t.Optional(text("only from sns/userinfo (snsapi_userinfo)")),
+  },
+  open("UserInfo", "WeChat's user info answer, every field it returned (WeChat keeps adding and retiring fields)."),
+);
+export type UserInfo = Static<typeof userInfoSchema>;
+
+/**
+ * Appended to Official Account bodies unless `dont-append-userinfo` is true: the user info (null when
+ * the lookup failed or was not possible) and the failure reason ("" when none).
+ */
+export const userInfoFields = {
+  userInfo: t.Optional(t.Union([userInfoSchema, t.Null()], { description: "WeChat's cgi-bin/user/info answer; null when the lookup failed" })),
+  userInfoError: t.Optional(text('why userInfo is null; "" when the lookup succeeded')),
+};
+
+/** The four header fields of every XML callback. */
+export const headerFields = {
+  ToUserName: text("the account's original id (gh_…)"),
+  FromUserName: text("the sender's openId"),
+  CreateTime: count("unix seconds"),
+};
+
+/** Fields WeChat adds to a message that comes from an article (文章留言/来自图文). */
+const articleFields = {
+  MsgDataId: t.Optional(text("data id of the article the message comes from (only then)")),
+  Idx: t.Optional(text("which article of a multi-article message, from 1 (only with MsgDataId)")),
+};
+
+/** Properties of a message body with `MsgType` = `type` plus its own fields. */
+export function messageProperties<P extends TProperties>(type: string, own: P) {
+  return {
+    ...headerFields,
+    MsgType: t.Literal(type, { description: `the message type, always "${type}"` }),
+    ...own,
+    MsgId: idString("message id (64-bit, as a string)"),
+    ...articleFields,
+    ...userInfoFields,
+  };
+}
+
+/** Properties of an event body with `Event` = `event` plus its own fields. */
+export function eventProperties<P extends TProperties>(event: string, own: P) {
+  return {
+    ...headerFields,
+    MsgType: t.Literal("event", { description: 'always "event"' }),
+    Event: t.Literal(event, { description: `the event name, always "${event}" (case-sensitive)` }),
+    ...own,
+    ...userInfoFields,
+  };
+}
