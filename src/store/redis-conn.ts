@@ -97,7 +97,8 @@ export function createRedisConnection(url: string, log: Logger, opts: RedisConne
           }
         }
         const what = connectionLost ? "redis unavailable" : "redis command failed";
-        throw new GatewayError(502, `${what} (${where}): ${message}`, { cause: err });
+        // the raw error is not kept as cause: nothing that might hold the URL (and its password) travels on
+        throw new GatewayError(502, `${what} (${where}): ${message}`, { cause: new Error(message) });
       }
     },
     close() {

@@ -8,7 +8,7 @@
  */
 import type { GatewayConfig, ServiceConfig } from "../config/types";
 import { GatewayError } from "../http/errors";
-import type { Logger } from "../obs/log";
+import { redactUrl, type Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import type { TokenStore } from "../store/token-store";
 import { createTokenManager, type FetchedToken, type TokenManager, type TokenManagerOptions } from "./token-manager";
@@ -93,10 +93,12 @@ export function createWxApi(deps: WxApiDeps): WxApi {
       return { status: res.status, contentType: res.headers.get("content-type") ?? "", bytes };
     } catch (err) {
       deps.metrics?.wxApiError(req.path, -1);
-      const timedOut = (err as Error).name === "TimeoutError";
-      const msg = timedOut ? `WeChat API ${req.path} timed out after ${timeoutMs} ms` : `WeChat API ${req.path} unreachable`;
-      log.warn({ path: req.path, err: (err as Error).message }, msg);
-      throw new GatewayError(502, msg, { cause: err });
+      const e = err as Error & { code?: string };
+      const msg = e.name === "TimeoutError" ? `WeChat API ${req.path} timed out after ${timeoutMs} ms` : `WeChat API ${req.path} unreachable`;
+      // Bun's fetch errors carry the full URL (access_token included) in `path`: keep only a redacted summary
+      const detail = redactUrl(`${e.code ?? e.name}: ${e.message}`);
+      log.warn({ path: req.path, err: detail }, msg);
+      throw new GatewayError(502, msg, { cause: new Error(detail) });
     }
   }
 

@@ -4,6 +4,12 @@ import { createRedisTokenStore } from "../../src/store/redis-store";
 import type { TokenStore } from "../../src/store/token-store";
 import { GatewayError } from "../../src/http/errors";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
+import { redisWhere } from "../../src/store/redis-conn";
+
+test("log lines name redis by host, port and db, never with its password", () => {
+  expect(redisWhere("redis://:s3cret@redis.internal:6380/2")).toBe("redis.internal:6380/2");
+  expect(redisWhere("rediss://user:s3cret@r.example")).toBe("r.example:6379/0");
+});
 
 describeRedis("redis token store", () => {
   let redis: TestRedis;

@@ -111,6 +111,21 @@ describe("call", () => {
   });
 });
 
+test("a network error carries no token, neither in the log nor in the error's cause", async () => {
+  const dead = startFakeWechat();
+  dead.stop();
+  const store = createMemoryTokenStore();
+  const token = "AT_must_not_leak_0123456789";
+  await store.set("token", APP_ID, { value: token, expire: Math.floor(Date.now() / 1000) + 3600 });
+  const { api, svc, logs } = makeWxApi(dead, { store });
+  const err = await api.call(svc, { path: "/cgi-bin/user/info", query: { openid: "o" } }).catch((e) => e);
+  expect(err.status).toBe(502);
+  expect(logs().some((l) => l.includes("unreachable"))).toBe(true);
+  for (const text of [...logs(), JSON.stringify(err), String(err.cause), JSON.stringify(err.cause), err.stack]) {
+    expect(text).not.toContain(token);
+  }
+});
+
 describe("callPlain and callRaw", () => {
   test("callPlain sends no access_token", async () => {
     const { api } = makeWxApi(fake);
