@@ -39,7 +39,8 @@ export async function serve(cliPath: string | undefined, log: Logger = createLog
   for (const w of warnings) log.warn(w);
   prepareCacheDir(config);
 
-  const { app } = createGateway(config, { log });
+  const gateway = createGateway(config, { log });
+  const { app } = gateway;
   const maxBody = Math.max(...config.services.map((s) => s.maxBodyBytes), 1 << 20);
   let server: ReturnType<typeof Bun.serve>;
   try {
@@ -63,6 +64,8 @@ export async function serve(cliPath: string | undefined, log: Logger = createLog
     const timedOut = Bun.sleep(DRAIN_MS).then(() => false);
     const clean = await Promise.race([drained, timedOut]);
     if (!clean) log.warn(`in-flight requests still running after ${DRAIN_MS} ms: closing them`);
+    gateway.tokenStore.close();
+    gateway.kv.close();
     log.flush();
     process.exit(0);
   };
