@@ -13,6 +13,7 @@ import { createWxApi, type WxApi } from "./wxapi/client";
 import { createUserInfoLookup } from "./wxapi/user";
 import { createAsyncReplySender } from "./callback/async-reply";
 import { wechatEndpoints } from "./endpoints/wechat";
+import { createSharedState, type SharedState } from "./state/index";
 
 export interface GatewayOptions {
   readonly log: Logger;
@@ -28,6 +29,8 @@ export interface Gateway extends GatewayApp {
   readonly api: WxApi;
   readonly tokenStore: TokenStore;
   readonly kv: KvStore;
+  /** Redis dedup and replay guard when token-store is Redis (close it on shutdown), else null */
+  readonly sharedState: SharedState | null;
 }
 
 export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gateway {
@@ -38,6 +41,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
   const tokenStore = createTokenStore(config, log, { now });
   const kv = createKvStore(config, log, { now });
   const api = createWxApi({ config, store: tokenStore, log, fetch: doFetch, now, metrics });
+  const sharedState = createSharedState(config, { log, metrics, now });
   const app = createApp(config, {
     log,
     metrics,
@@ -46,6 +50,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
     userInfo: createUserInfoLookup(api, kv),
     asyncReply: createAsyncReplySender(api),
     endpoints: wechatEndpoints({ config, api, kv, log, now }),
+    createDedup: sharedState?.createDedup,
+    createReplayGuard: sharedState?.createReplayGuard,
   });
-  return { ...app, config, metrics, api, tokenStore, kv };
+  return { ...app, config, metrics, api, tokenStore, kv, sharedState };
 }

@@ -1,0 +1,58 @@
+/**
+ * @module state
+ * Shared callback state for several instances. It follows `token-store`: when tokens are in Redis,
+ * the dedup table and the nonce replay guard are in the same Redis under the same prefix (the
+ * OAuth code-reuse and userInfo caches already are, through the KvStore). With a memory or file
+ * token store there is nothing to share and the per-instance memory versions are used.
+ *
+ * Keys: `<prefix>dedup:<service>:<message key>` (claim, then reply; TTL reply-timeout-ms + 2 s,
+ * then dedup-window-s) and `<prefix>nonce:<service>:<timestamp>:<nonce>` (TTL 2 × timeout).
+ */
+import type { GatewayConfig, ServiceConfig } from "../config/types";
+import type { Logger } from "../obs/log";
+import type { Metrics } from "../obs/metrics";
+import type { Dedup } from "../callback/dedup";
+import type { ReplayGuard } from "../callback/replay";
+import { createRedisDedup } from "./redis-dedup";
+import { createRedisReplayGuard } from "./redis-replay";
+import { createStateLink, type StateLink } from "./state-link";
+
+export { createRedisDedup, storedReply } from "./redis-dedup";
+export { createRedisReplayGuard } from "./redis-replay";
+export { createStateLink, StateUnavailable, type StateLink } from "./state-link";
+
+/** The factories `ServiceDeps` takes, backed by one Redis link. */
+export interface SharedState {
+  readonly link: StateLink;
+  createDedup(svc: ServiceConfig): Dedup;
+  createReplayGuard(svc: ServiceConfig): ReplayGuard;
+  close(): void;
+}
+
+export interface SharedStateDeps {
+  readonly log: Logger;
+  readonly metrics: Pick<Metrics, "stateStoreDegraded" | "dedupHit">;
+  /** unix milliseconds */
+  readonly now?: () => number;
+}
+
+/** Redis-backed dedup and replay guard when `token-store` is Redis; null otherwise (memory defaults). */
+export function createSharedState(config: GatewayConfig, deps: SharedStateDeps): SharedState | null {
+  const ts = config.tokenStore;
+  if (ts.type !== "redis") return null;
+  const link = createStateLink({ url: ts.url, prefix: ts.prefix, log: deps.log.child({ component: "shared-state" }), metrics: deps.metrics, now: deps.now });
+  return {
+    link,
+    createDedup: (svc) =>
+      createRedisDedup({
+        link,
+        service: svc.name,
+        windowS: svc.dedupWindowS,
+        replyTimeoutMs: svc.replyTimeoutMs,
+        onHit: () => deps.metrics.dedupHit(svc.name),
+        now: deps.now,
+      }),
+    createReplayGuard: (svc) => createRedisReplayGuard({ link, service: svc.name, windowS: svc.timeoutS, now: deps.now }),
+    close: () => link.close(),
+  };
+}

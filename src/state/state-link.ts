@@ -1,0 +1,92 @@
+/**
+ * @module state/state-link
+ * The Redis link of the callback path's shared state (dedup, nonce replay guard). WeChat waits 5 s
+ * for an answer, so this link keeps Redis from eating that budget:
+ * - its own connection with a short bound (300 ms per command) instead of the token store's 2 s;
+ * - a breaker: after a failure Redis is not asked again for `retryAfterMs` (1 s), callers fall back
+ *   to per-instance memory at once; the next call after that probes Redis, so the shared behaviour
+ *   comes back by itself when Redis does (no restart);
+ * - the outage is logged once when it starts and once when it ends, never per message; every
+ *   operation that fell back is counted in `wxgw_state_store_degraded_total{component}`.
+ */
+import type { RedisClient } from "bun";
+import type { Logger } from "../obs/log";
+import type { Metrics } from "../obs/metrics";
+import { createRedisConnection, type RedisConnection } from "../store/redis-conn";
+
+/** Thrown at once while the breaker is open: Redis failed less than `retryAfterMs` ago. */
+export class StateUnavailable extends Error {
+  constructor() {
+    super("shared state store unavailable (recent redis failure)");
+    this.name = "StateUnavailable";
+  }
+}
+
+export interface StateLink {
+  /** `<prefix>` every shared-state key starts with (the token store's prefix) */
+  readonly prefix: string;
+  /** runs Redis commands; rejects (GatewayError 502 or StateUnavailable) when Redis cannot answer */
+  run<T>(fn: (client: RedisClient) => Promise<T>): Promise<T>;
+  /** counts one operation that fell back to per-instance memory */
+  degraded(component: string): void;
+  /** true while the last Redis call failed */
+  readonly down: boolean;
+  close(): void;
+}
+
+export interface StateLinkOptions {
+  readonly url: string;
+  readonly prefix: string;
+  readonly log: Logger;
+  readonly metrics?: Pick<Metrics, "stateStoreDegraded">;
+  /** unix milliseconds */
+  readonly now?: () => number;
+  /** bound of each Redis command (default 300 ms; connecting gets 500 ms more) */
+  readonly timeoutMs?: number;
+  /** after a failure, how long Redis is skipped before it is tried again (default 1000 ms) */
+  readonly retryAfterMs?: number;
+  /** an existing connection (tests); it is then not closed by `close()` */
+  readonly connection?: RedisConnection;
+}
+
+export function createStateLink(opts: StateLinkOptions): StateLink {
+  const now = opts.now ?? Date.now;
+  const retryAfterMs = opts.retryAfterMs ?? 1000;
+  const conn = opts.connection ?? createRedisConnection(opts.url, opts.log, { timeoutMs: opts.timeoutMs ?? 300 });
+  let downSince: number | null = null;
+  let retryAt = 0;
+
+  return {
+    prefix: opts.prefix,
+    get down() {
+      return downSince !== null;
+    },
+    async run(fn) {
+      if (downSince !== null && now() < retryAt) throw new StateUnavailable();
+      try {
+        const result = await conn.run(fn);
+        if (downSince !== null) {
+          opts.log.info({ redis: conn.where, downMs: now() - downSince }, "shared state is in redis again: dedup and replay protection span all instances");
+          downSince = null;
+        }
+        return result;
+      } catch (err) {
+        retryAt = now() + retryAfterMs;
+        if (downSince === null) {
+          downSince = now();
+          opts.log.error(
+            { redis: conn.where, err: (err as Error).message },
+            "shared state store failed: dedup and replay protection fall back to per-instance memory until redis answers again",
+          );
+        }
+        throw err;
+      }
+    },
+    degraded(component) {
+      opts.metrics?.stateStoreDegraded(component);
+    },
+    close() {
+      if (!opts.connection) conn.close();
+    },
+  };
+}
