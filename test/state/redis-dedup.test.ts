@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createMemoryLogger } from "../../src/obs/log";
+import { createRedisDedup, createStateLink, storedReply, type StateLink } from "../../src/state/index";
+import { CLAIM_MARGIN_MS } from "../../src/state/redis-dedup";
+import type { WechatReply } from "../../src/wechat/reply";
+import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
+
+const xmlReply = (text: string): WechatReply => ({ kind: "xml", xml: `<xml><Content>${text}</Content></xml>`, reply: { type: "text", msg: text } });
+
+/** A promise the test resolves by hand: stands for a slow backend. */
+function gate<T>(): { promise: Promise<T>; open: (v: T) => void } {
+  let open!: (v: T) => void;
+  const promise = new Promise<T>((r) => (open = r));
+  return { promise, open };
+}
+
+/** One "instance": its own link (connection, breaker) and its own dedup table. */
+function instance(redis: TestRedis, prefix: string, opts: { replyTimeoutMs?: number; windowS?: number } = {}) {
+  const { log, lines } = createMemoryLogger("debug");
+  const degraded: string[] = [];
+  const link = createStateLink({ url: redis.url, prefix, log, metrics: { stateStoreDegraded: (c) => void degraded.push(c) }, retryAfterMs: 100 });
+  let redisCalls = 0;
+  const counted: StateLink = { ...link, prefix, degraded: link.degraded, run: (fn) => (redisCalls++, link.run(fn)) };
+  let hits = 0;
+  const dedup = createRedisDedup({ link: counted, service: "svc", windowS: opts.windowS ?? 60, replyTimeoutMs: opts.replyTimeoutMs ?? 2000, onHit: () => hits++ });
+  return { dedup, link, lines, degraded, redisCalls: () => redisCalls, hits: () => hits };
+}
+
+let prefixCounter = 0;
+const freshPrefix = () => `dd${++prefixCounter}:`;
+
+describe("storedReply", () => {
+  test("reads done entries and nothing else", () => {
+    expect(storedReply(JSON.stringify({ state: "done", reply: { kind: "success", reason: "r" } }))).toEqual({ kind: "success", reason: "r" });
+    expect(storedReply(JSON.stringify({ state: "done", reply: xmlReply("a") }))).toEqual(xmlReply("a"));
+    expect(storedReply(JSON.stringify({ state: "pending", owner: "x" }))).toBeNull();
+    expect(storedReply(JSON.stringify({ state: "done", reply: { kind: "xml" } }))).toBeNull();
+    expect(storedReply("garbage")).toBeNull();
+  });
+});
+
+describeRedis("redis dedup across instances", () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  test("a retry on another instance waits for the first one's reply; the work runs once", async () => {
+    const prefix = freshPrefix();
+    const [a, b, c] = [instance(redis, prefix), instance(redis, prefix), instance(redis, prefix)];
+    const slow = gate<WechatReply>();
+    let runs = 0;
+    const work = () => (runs++, slow.promise);
+    const first = a.dedup.run("m:1", work);
+    await Bun.sleep(50);
+    const retryB = b.dedup.run("m:1", work);
+    const retryC = c.dedup.run("m:1", work);
+    await Bun.sleep(100);
+    slow.open(xmlReply("hello"));
+    expect(await first).toEqual(xmlReply("hello"));
+    expect(await retryB).toEqual(xmlReply("hello"));
+    expect(await retryC).toEqual(xmlReply("hello"));
+    // answered already: a late retry gets the stored reply at once
+    expect(await instance(redis, prefix).dedup.run("m:1", work)).toEqual(xmlReply("hello"));
+    expect(runs).toBe(1);
+    expect(b.hits() + c.hits()).toBe(2);
+    for (const i of [a, b, c]) i.link.close();
+  });
+
+  test("same-instance retries join locally without asking Redis again", async () => {
+    const a = instance(redis, freshPrefix());
+    const slow = gate<WechatReply>();
+    let runs = 0;
+    const work = () => (runs++, slow.promise);
+    const first = a.dedup.run("m:2", work);
+    const retry = a.dedup.run("m:2", work);
+    slow.open(xmlReply("once"));
+    expect(await first).toEqual(xmlReply("once"));
+    expect(await retry).toEqual(xmlReply("once"));
+    expect(await a.dedup.run("m:2", work)).toEqual(xmlReply("once"));
+    expect(runs).toBe(1);
+    expect(a.redisCalls()).toBe(2); // the claim and the stored reply
+    expect(a.hits()).toBe(2);
+    a.link.close();
+  });
+
+  test("keys carry the prefix and a TTL: the claim's, then the window's", async () => {
+    const prefix = freshPrefix();
+    const a = instance(redis, prefix, { replyTimeoutMs: 1000, windowS: 30 });
+    const client = await redis.client();
+    const slow = gate<WechatReply>();
+    const running = a.dedup.run("m:3", () => slow.promise);
+    await Bun.sleep(50);
+    const key = `${prefix}dedup:svc:m:3`;
+    const claimTtl = Number(await client.send("PTTL", [key]));
+    expect(claimTtl).toBeGreaterThan(0);
+    expect(claimTtl).toBeLessThanOrEqual(1000 + CLAIM_MARGIN_MS);
+    expect(JSON.parse((await client.get(key))!).state).toBe("pending");
+    slow.open({ kind: "success", reason: "backend said success" });
+    await running;
+    const doneTtl = Number(await client.send("PTTL", [key]));
+    expect(doneTtl).toBeGreaterThan(1000 + CLAIM_MARGIN_MS);
+    expect(doneTtl).toBeLessThanOrEqual(30_000);
+    expect(storedReply((await client.get(key))!)).toEqual({ kind: "success", reason: "backend said success" });
+    client.close();
+    a.link.close();
+  });
+
+  test("a waiter whose deadline passes answers success without running the work, and looks again next time", async () => {
+    const prefix = freshPrefix();
+    const a = instance(redis, prefix, { replyTimeoutMs: 5000 });
+    const b = instance(redis, prefix, { replyTimeoutMs: 300 });
+    const slow = gate<WechatReply>();
+    let runs = 0;
+    const first = a.dedup.run("m:4", () => (runs++, slow.promise));
+    await Bun.sleep(30);
+    const waited = await b.dedup.run("m:4", async () => (runs++, xmlReply("B must not run")));
+    expect(waited.kind).toBe("success");
+    expect(runs).toBe(1);
+    slow.open(xmlReply("late but stored"));
+    await first;
+    // the timed-out answer was not kept: WeChat's next retry gets the real reply
+    expect(await b.dedup.run("m:4", async () => (runs++, xmlReply("B must not run")))).toEqual(xmlReply("late but stored"));
+    expect(runs).toBe(1);
+    a.link.close();
+    b.link.close();
+  });
+
+  test("a claim whose holder died expires, and a waiting retry takes the message over", async () => {
+    const prefix = freshPrefix();
+    const client = await redis.client();
+    await client.set(`${prefix}dedup:svc:m:5`, JSON.stringify({ state: "pending", owner: "dead" }), "PX", "150");
+    const b = instance(redis, prefix, { replyTimeoutMs: 2000 });
+    let runs = 0;
+    expect(await b.dedup.run("m:5", async () => (runs++, xmlReply("taken over")))).toEqual(xmlReply("taken over"));
+    expect(runs).toBe(1);
+    client.close();
+    b.link.close();
+  });
+
+  test("failed work frees its claim, so a retry elsewhere runs it again", async () => {
+    const prefix = freshPrefix();
+    const [a, b] = [instance(redis, prefix), instance(redis, prefix)];
+    await expect(a.dedup.run("m:6", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(await b.dedup.run("m:6", async () => xmlReply("second try"))).toEqual(xmlReply("second try"));
+    a.link.close();
+    b.link.close();
+  });
+
+  test("window 0 disables dedup", async () => {
+    const a = instance(redis, freshPrefix(), { windowS: 0 });
+    let runs = 0;
+    await a.dedup.run("m:7", async () => (runs++, xmlReply("x")));
+    await a.dedup.run("m:7", async () => (runs++, xmlReply("x")));
+    expect(runs).toBe(2);
+    expect(a.redisCalls()).toBe(0);
+    a.link.close();
+  });
+
+  test("Redis down: answered from per-instance memory, logged once, counted; back to shared when Redis returns", async () => {
+    const prefix = freshPrefix();
+    const [a, b] = [instance(redis, prefix), instance(redis, prefix)];
+    await a.dedup.run("warm", async () => xmlReply("w")); // connected before the outage
+    await b.dedup.run("warm", async () => xmlReply("w"));
+    await redis.stop();
+    let runs = 0;
+    const work = async () => (runs++, xmlReply("local"));
+    for (let i = 0; i < 5; i++) expect(await a.dedup.run(`down:${i}`, work)).toEqual(xmlReply("local"));
+    // per-instance dedup still absorbs retries on the same instance
+    expect(await a.dedup.run("down:0", work)).toEqual(xmlReply("local"));
+    expect(runs).toBe(5);
+    expect(a.degraded.filter((c) => c === "dedup").length).toBe(5);
+    expect(a.lines().filter((l) => l.includes("fall back to per-instance memory")).length).toBe(1);
+
+    await redis.start();
+    await Bun.sleep(150); // the breaker's retryAfterMs (100 ms in these tests)
+    runs = 0;
+    const slow = gate<WechatReply>();
+    const first = a.dedup.run("up:1", () => (runs++, slow.promise));
+    await Bun.sleep(50);
+    const retry = b.dedup.run("up:1", () => (runs++, slow.promise));
+    await Bun.sleep(50);
+    slow.open(xmlReply("shared again"));
+    expect(await retry).toEqual(xmlReply("shared again"));
+    expect(await first).toEqual(xmlReply("shared again"));
+    expect(runs).toBe(1);
+    expect(a.lines().some((l) => l.includes("shared state is in redis again"))).toBe(true);
+    a.link.close();
+    b.link.close();
+  });
+});
