@@ -1,8 +1,27 @@
 /**
  * @module test/_helpers/fake-backend
  * A real HTTP backend on 127.0.0.1 that records every forwarded message and answers from a script
- * (per path: JSON reply, status, raw body, delay).
+ * (per path: JSON reply, status, raw body, delay). It also holds the gateway to its contract: every
+ * body it receives is validated with ajv against the exported JSON Schema of its path, and `stop()`
+ * throws if any did not match — so every suite that forwards messages checks the contract too.
  */
+import Ajv from "ajv";
+import type { TSchema } from "@sinclair/typebox";
+import { schemaForPath } from "../../src/contract/index";
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const compiled = new WeakMap<TSchema, ReturnType<typeof ajv.compile>>();
+
+/** Problems of one forwarded body against its schema, or [] when it conforms. */
+export function contractProblems(path: string, body: unknown): string[] {
+  const schema = schemaForPath(path, { channels: path.startsWith("/event/channels_") });
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(JSON.parse(JSON.stringify(schema)));
+    compiled.set(schema, validate);
+  }
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${path} ${e.instancePath || "/"} ${e.message}`);
+}
 
 export interface Received {
   readonly path: string;
@@ -21,6 +40,8 @@ export interface Scripted {
 export interface FakeBackend {
   readonly url: string;
   readonly received: Received[];
+  /** forwarded bodies that did not match their exported schema */
+  readonly violations: string[];
   /** the highest number of requests in progress at the same time */
   readonly maxConcurrent: number;
   /** answer for a path ("*" for any); a function may look at the request body */
@@ -31,6 +52,7 @@ export interface FakeBackend {
 
 export function startFakeBackend(prefix = "/biz"): FakeBackend {
   const received: Received[] = [];
+  const violations: string[] = [];
   const script = new Map<string, Scripted | ((body: Record<string, unknown>) => Scripted)>();
   let inFlight = 0;
   let maxConcurrent = 0;
@@ -50,6 +72,7 @@ export function startFakeBackend(prefix = "/biz"): FakeBackend {
           /* recorded raw */
         }
         received.push({ path, body, raw, headers: req.headers });
+        if (/^\/(msg|event)\//.test(path)) violations.push(...contractProblems(path, body));
         const entry = script.get(path) ?? script.get("*") ?? { json: { type: "text", msg: `got ${path}` } };
         const answer = typeof entry === "function" ? entry(body) : entry;
         if (answer.delayMs) await Bun.sleep(answer.delayMs);
@@ -60,6 +83,10 @@ export function startFakeBackend(prefix = "/biz"): FakeBackend {
       }
     },
   });
+  function stop(): void {
+    server.stop(true);
+    if (violations.length) throw new Error(`forwarded bodies broke the contract:\n${violations.slice(0, 10).join("\n")}`);
+  }
   return {
     url: `http://127.0.0.1:${server.port}${prefix}`,
     received,
@@ -69,9 +96,8 @@ export function startFakeBackend(prefix = "/biz"): FakeBackend {
     on(path, answer) {
       script.set(path, answer);
     },
-    stop: () => server.stop(true),
-    [Symbol.dispose]() {
-      server.stop(true);
-    },
+    violations,
+    stop,
+    [Symbol.dispose]: stop,
   };
 }

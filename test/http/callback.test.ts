@@ -61,7 +61,7 @@ describe("POST plaintext messages", () => {
   });
 
   test("events go to /event/<Event> exactly as spelled (CLICK stays CLICK)", async () => {
-    for (const ev of ["CLICK", "subscribe", "view_miniprogram", "subscribe_msg_popup_event"]) {
+    for (const ev of ["CLICK", "subscribe", "view_miniprogram", "user_authorize_invoice"]) {
       const res = await post(eventXml(ev, { EventKey: "k1" }));
       expect(res.status).toBe(200);
       expect(backend.received.at(-1)!.path).toBe(`/event/${ev}`);

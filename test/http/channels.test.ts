@@ -97,7 +97,7 @@ for (const [mode, send] of [["plain", sendPlain], ["encrypted", sendSafe]] as co
       ];
       for (const [answer, expected] of answers) {
         backend.on("/event/channels_ec_order_pay", answer);
-        const res = await send(orderEvent("channels_ec_order_pay", "", { time: ++time }));
+        const res = await send(orderEvent("channels_ec_order_pay", ',"pay_time":1700000000', { time: ++time }));
         expect(res.status).toBe(200);
         expect(res.headers.get("content-type")).toContain("text/plain");
         expect(await res.text()).toBe(expected);
@@ -138,8 +138,8 @@ describe("dedup of Channels re-pushes", () => {
     const t = ++time;
     const before = backend.received.length;
     // one payment covering two orders of one buyer
-    await sendPlain(orderEvent("channels_ec_order_pay", "", { time: t, orderId: "3705115058471208001" }));
-    await sendPlain(orderEvent("channels_ec_order_pay", "", { time: t, orderId: "3705115058471208002" }));
+    await sendPlain(orderEvent("channels_ec_order_pay", ',"pay_time":1700000000', { time: t, orderId: "3705115058471208001" }));
+    await sendPlain(orderEvent("channels_ec_order_pay", ',"pay_time":1700000000', { time: t, orderId: "3705115058471208002" }));
     // after-sale pushes come from a fixed FromUserName: other after-sale orders, or one order changing status
     await sendPlain(aftersaleEvent("MERCHANT_PROCESSING", { time: t, id: "3705115058471209001" }));
     await sendPlain(aftersaleEvent("MERCHANT_PROCESSING", { time: t, id: "3705115058471209002" }));
@@ -147,8 +147,8 @@ describe("dedup of Channels re-pushes", () => {
     const got = backend.received.slice(before);
     expect(got.length).toBe(5);
     expect(got.map((r) => JSON.stringify(r.body.order_info ?? r.body.finder_shop_aftersale_status_update))).toEqual([
-      `{"order_id":"3705115058471208001"}`,
-      `{"order_id":"3705115058471208002"}`,
+      `{"order_id":"3705115058471208001","pay_time":1700000000}`,
+      `{"order_id":"3705115058471208002","pay_time":1700000000}`,
       `{"status":"MERCHANT_PROCESSING","after_sale_order_id":"3705115058471209001","order_id":"${ORDER_ID}"}`,
       `{"status":"MERCHANT_PROCESSING","after_sale_order_id":"3705115058471209002","order_id":"${ORDER_ID}"}`,
       `{"status":"USER_WAIT_RETURN","after_sale_order_id":"3705115058471209002","order_id":"${ORDER_ID}"}`,
@@ -179,7 +179,7 @@ describe("refused Channels callbacks forward nothing", () => {
   const envelope = (encrypt: string) => JSON.stringify({ ToUserName: "gh_shop", Encrypt: encrypt });
 
   test("encrypted: wrong msg_signature 401, no Encrypt 400, wrong app-id 400, plaintext 401", async () => {
-    const json = orderEvent("channels_ec_order_pay", "", { time: ++time });
+    const json = orderEvent("channels_ec_order_pay", ',"pay_time":1700000000', { time: ++time });
     const encrypt = createMessageCrypto(AES_KEY, APP_ID).encrypt(json);
     const post = (body: string, q: URLSearchParams) => new Request(`${safe.url}/wx?${q}`, { method: "POST", body });
     await expectRefused(post(envelope(encrypt), aesQuery(encrypt, { msgToken: "wrong" })), 401, "msg_signature mismatch");
@@ -196,7 +196,7 @@ describe("refused Channels callbacks forward nothing", () => {
     await expectRefused(channelsCallback(plain.url, "/wx", '{"ToUserName":"gh_shop","CreateTime":1}'), 400, "Event is missing");
     await expectRefused(channelsCallback(plain.url, "/wx", "[1,2]"), 400, "");
     await expectRefused(channelsCallback(plain.url, "/wx", '{"Event":"x"}', signedQuery({ token: "wrong" })), 401, "signature mismatch");
-    expect((await sendPlain(orderEvent("channels_ec_order_pay", "", { time: ++time }))).status).toBe(200);
+    expect((await sendPlain(orderEvent("channels_ec_order_pay", ',"pay_time":1700000000', { time: ++time }))).status).toBe(200);
   });
 
   test("URL verification (GET) works as for any service", async () => {

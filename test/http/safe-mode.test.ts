@@ -82,12 +82,12 @@ for (const mode of ["safe", "compatible"] as const) {
 
     test("a 'success' answer stays plain success, not an envelope", async () => {
       for (const answer of [{ json: { type: "success" } }, { json: { type: "text", msg: "" } }, { status: 500, json: {} }]) {
-        backend.on("/msg/link", answer);
-        const res = await fetch(encrypted(mode, gw.url, textXml("x").replace("<![CDATA[text]]>", "<![CDATA[link]]>")));
+        backend.on("/msg/text", answer);
+        const res = await fetch(encrypted(mode, gw.url, textXml("x")));
         expect(res.status).toBe(200);
         expect(await res.text()).toBe("success");
       }
-      backend.on("/msg/link", { json: { type: "text", msg: "got /msg/link" } });
+      backend.on("/msg/text", { json: { type: "text", msg: "got /msg/text" } });
     });
   });
 }

@@ -1,0 +1,35 @@
+import { expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import Ajv from "ajv";
+import { forwardedSchemas } from "../../src/contract/index";
+import { contractProblems } from "../_helpers/fake-backend";
+
+test("schema --out writes one file per type, the reply, OAuth2, and an index of every backend path", () => {
+  const out = mkdtempSync(join(tmpdir(), "wxgw-schema-"));
+  const p = Bun.spawnSync([process.execPath, "src/main.ts", "schema", "--out", out], { cwd: resolve(import.meta.dir, "../..") });
+  expect(p.exitCode).toBe(0);
+  const index = JSON.parse(readFileSync(join(out, "index.json"), "utf8"));
+  expect(Object.keys(index.forwarded).sort()).toEqual(Object.keys(forwardedSchemas).sort());
+  for (const path of ["/msg/text", "/msg/location", "/event/subscribe", "/event/CLICK", "/event/subscribe_msg_popup_event", "/event/channels_ec_order_pay"]) {
+    expect(index.forwarded[path]).toBeDefined();
+  }
+  const files = readdirSync(out);
+  for (const f of [...Object.values(index.forwarded as Record<string, string>), index.reply, index.oauth2Forward, index.channelsReply, ...Object.values(index.fallback as Record<string, string>)]) {
+    expect(files).toContain(f);
+    // each file is a standalone JSON Schema a standard validator compiles
+    const schema = JSON.parse(readFileSync(join(out, f), "utf8"));
+    expect(schema.$schema).toContain("json-schema.org");
+    new Ajv({ strict: false }).compile(schema);
+  }
+  const text = JSON.parse(readFileSync(join(out, index.forwarded["/msg/text"]), "utf8"));
+  const validate = new Ajv({ strict: false }).compile(text);
+  expect(validate({ ToUserName: "gh", FromUserName: "o", CreateTime: 1, MsgType: "text", Content: "hi", MsgId: "9223372036854775807" })).toBe(true);
+  expect(validate({ ToUserName: "gh", FromUserName: "o", CreateTime: 1, MsgType: "text", Content: "hi", MsgId: 9223372036854775807 })).toBe(false);
+});
+
+test("the fake backend's contract check catches a body that breaks its schema", () => {
+  expect(contractProblems("/msg/text", { ToUserName: "gh", FromUserName: "o", CreateTime: "1", MsgType: "text", Content: "x", MsgId: "1" })).not.toEqual([]);
+  expect(contractProblems("/msg/text", { ToUserName: "gh", FromUserName: "o", CreateTime: 1, MsgType: "text", Content: "x", MsgId: "1" })).toEqual([]);
+});
