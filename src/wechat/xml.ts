@@ -6,6 +6,7 @@
  * validated first because the parser alone tolerates mismatched tags.
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { scanSimpleXml } from "./xml-scan";
 
 export class XmlError extends Error {
   constructor(message: string) {
@@ -35,15 +36,30 @@ const CDATA_SECTION = /<!\[CDATA\[[\s\S]*?\]\]>/g;
 export type XmlObject = { [key: string]: XmlValue };
 export type XmlValue = string | XmlObject | XmlValue[];
 
-/** Parses a WeChat `<xml>…</xml>` document and returns the content of its root element. */
+/**
+ * Parses a WeChat `<xml>…</xml>` document and returns the content of its root element. The common
+ * shape is read by a single scan (wechat/xml-scan); everything else — and every error — goes
+ * through the validator and the parser below.
+ */
 export function parseWechatXml(text: string): XmlObject {
+  return scanSimpleXml(text) ?? parseWechatXmlFully(text);
+}
+
+/** The validating path: DOCTYPE/ENTITY refusal, fast-xml-parser's validator, then its parser. */
+export function parseWechatXmlFully(text: string): XmlObject {
   // a user may type "<!DOCTYPE html>" in a message: only a declaration outside CDATA is refused
   if (DECLARATION.test(text) && DECLARATION.test(text.replace(CDATA_SECTION, ""))) {
     throw new XmlError("DOCTYPE/ENTITY declarations are not allowed");
   }
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const doc = parser.parse(text) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    // the parser refuses names such as <constructor> (prototype pollution): bad input, not a crash
+    throw new XmlError(`malformed XML: ${(err as Error).message}`);
+  }
   const keys = Object.keys(doc);
   if (keys.length !== 1 || keys[0] !== "xml") throw new XmlError("expected a single <xml> root element");
   const root = doc.xml;
