@@ -18,6 +18,8 @@ export interface AppDeps extends ServiceDeps {
   readonly metrics: Metrics;
   /** WeChat helper endpoint plugins (mounted behind the admin token) */
   readonly endpoints?: ReadonlyArray<AnyElysia>;
+  /** routes browsers call (the OAuth2 redirects), mounted next to the services, never behind the admin token */
+  readonly publicEndpoints?: ReadonlyArray<AnyElysia>;
 }
 
 export interface GatewayApp {
@@ -42,6 +44,7 @@ export function createApp(config: GatewayConfig, deps: AppDeps): GatewayApp {
     }
   });
   for (const rt of runtimes) app = app.use(wxService(rt)) as unknown as typeof app;
+  for (const plugin of deps.publicEndpoints ?? []) app = app.use(plugin) as unknown as typeof app;
   let document: Record<string, unknown> | undefined;
   const exclude = [config.commonEndpoints.openapi ?? "", config.commonEndpoints.metrics ?? ""].filter(Boolean);
   app = app.use(

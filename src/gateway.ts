@@ -12,7 +12,7 @@ import { createKvStore, createTokenStore, type KvStore, type TokenStore } from "
 import { createWxApi, type WxApi } from "./wxapi/client";
 import { createUserInfoLookup } from "./wxapi/user";
 import { createAsyncReplySender } from "./callback/async-reply";
-import { wechatEndpoints } from "./endpoints/wechat";
+import { publicRoutes, wechatEndpoints } from "./endpoints/wechat";
 import { createSharedState, type SharedState } from "./state/index";
 
 export interface GatewayOptions {
@@ -42,6 +42,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
   const kv = createKvStore(config, log, { now });
   const api = createWxApi({ config, store: tokenStore, log, fetch: doFetch, now, metrics });
   const sharedState = createSharedState(config, { log, metrics, now });
+  const endpointContext = { config, api, kv, log, now, fetch: doFetch };
   const app = createApp(config, {
     log,
     metrics,
@@ -49,7 +50,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
     now,
     userInfo: createUserInfoLookup(api, kv),
     asyncReply: createAsyncReplySender(api),
-    endpoints: wechatEndpoints({ config, api, kv, log, now }),
+    endpoints: wechatEndpoints(endpointContext),
+    publicEndpoints: publicRoutes(endpointContext),
     createDedup: sharedState?.createDedup,
     createReplayGuard: sharedState?.createReplayGuard,
   });

@@ -1,0 +1,140 @@
+/**
+ * @module contract/endpoints
+ * Request and response schemas of the common endpoints that call WeChat (SPEC §7) and of the OAuth2
+ * redirect (SPEC §6). The routes use them as their `query`/`body`/`response` schemas, so Elysia
+ * validates the input (400 on a bad or missing parameter) and the OpenAPI document lists them.
+ *
+ * Query values are strings on the wire: numbers (`e`) and ids (`o`) are string patterns here and
+ * converted by the handlers. Parts of an answer that come from WeChat (user info, orders) are open
+ * objects: WeChat adds and retires fields without notice, and the gateway passes them on as they are.
+ */
+import { Type as t, type Static, type TSchema } from "@sinclair/typebox";
+
+const service = t.String({ minLength: 1, description: "the service name (`name` in `services[]`)", examples: ["my-account"] });
+const ok = { code: t.Literal(200), msg: t.Literal("OK") };
+const wechatObject = (title: string, description: string) => t.Object({}, { title, description, additionalProperties: true });
+const wechatUserInfo = wechatObject("WxUserInfo", "WeChat's user info answer with all its fields (cgi-bin/user/info or sns/userinfo), see UserInfo in the backend contract");
+
+/** Every error: `{"code":<status>,"msg":…}`, plus WeChat's errcode/errmsg when WeChat gave them. */
+export const errorResponseSchema = t.Object(
+  {
+    code: t.Integer({ description: "the HTTP status: 400 bad parameter, 401 admin token, 404 unknown service, 502 WeChat or network failure" }),
+    msg: t.String({ description: "what went wrong" }),
+    errcode: t.Optional(t.Integer({ description: "WeChat's errcode (502 only)" })),
+    errmsg: t.Optional(t.String({ description: "WeChat's errmsg (502 only)" })),
+  },
+  { title: "ErrorResponse" },
+);
+
+export const wxQrQuerySchema = t.Object({
+  s: service,
+  t: t.Union([t.Literal("temp"), t.Literal("forever")], { description: "temp: QR_STR_SCENE (expires); forever: QR_LIMIT_STR_SCENE" }),
+  sceneid: t.Optional(t.String({ maxLength: 64, description: 'scene_str, 1–64 characters (default "0"); comes back in the SCAN/subscribe event\'s EventKey' })),
+  e: t.Optional(t.String({ pattern: "^[0-9]{1,7}$", description: "temp only: seconds until the code expires, 1–2592000 (default 30)" })),
+});
+export const wxQrResponseSchema = t.Object({
+  ...ok,
+  result: t.Object({
+    ticketURL2ShowQrCode: t.String({ description: "https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=<url-encoded ticket>: the QR code image" }),
+    urlIncluedInQrcode: t.String({ description: "the URL the QR code contains (WeChat's `url`); the misspelling is the original's" }),
+  }),
+});
+
+export const wxUserQuerySchema = t.Object({ s: service, o: t.String({ minLength: 1, description: "the user's openId" }) });
+export const wxUserResponseSchema = t.Object({ ...ok, userInfo: wechatUserInfo });
+
+export const snsAuth2QuerySchema = t.Object({
+  s: service,
+  code: t.String({ minLength: 1, description: "the code WeChat's web authorization appended to the redirect_uri" }),
+  scope: t.Optional(
+    t.Union([t.Literal("base"), t.Literal("userinfo"), t.Literal("snsapi_base"), t.Literal("snsapi_userinfo")], {
+      description: "base (default): user info through cgi-bin/user/info; userinfo: through sns/userinfo (needs scope=snsapi_userinfo at authorization)",
+    }),
+  ),
+});
+export const snsAuth2ResponseSchema = t.Object({
+  ...ok,
+  openId: t.String(),
+  userInfo: t.Union([wechatUserInfo, t.Null()], { description: "null when the lookup failed" }),
+  error: t.String({ description: 'why userInfo is null; "" when the lookup succeeded' }),
+});
+
+export const shortUrlBodySchema = t.Object({ s: service, u: t.String({ minLength: 1, description: "the long URL" }) });
+export const shortUrlResponseSchema = t.Object({ ...ok, "short-url": t.String() });
+
+const tmplScalar = t.Union([t.String(), t.Number(), t.Boolean()]);
+export const tmplMsgBodySchema = t.Object({
+  s: service,
+  to: t.String({ minLength: 1, description: "the recipient's openId" }),
+  tid: t.String({ minLength: 1, description: "the template id" }),
+  url: t.Optional(t.String({ description: "page opened when the message is tapped" })),
+  mp: t.Optional(t.Object({ appid: t.String({ minLength: 1 }), pagepath: t.Optional(t.String()) }, { description: "mini program opened instead of url" })),
+  data: t.Record(
+    t.String(),
+    t.Union([tmplScalar, t.Object({ value: tmplScalar, color: t.Optional(t.String()) }, { additionalProperties: true })], {
+      description: 'a scalar becomes {"value": "<it as a string>"}; an object with `value` is sent as is',
+    }),
+    { minProperties: 1, description: "template keys (e.g. first, keyword1, remark) and their values" },
+  ),
+});
+export const tmplMsgResponseSchema = t.Object(
+  { errcode: t.Integer(), errmsg: t.String(), msgid: t.Optional(t.Union([t.Integer(), t.String()], { description: "a 64-bit id; written with all its digits" })) },
+  { additionalProperties: true, description: "WeChat's answer to message/template/send as is" },
+);
+
+export const signJsapiBodySchema = t.Object({ s: service, u: t.String({ minLength: 1, description: "the page URL calling wx.config (a #fragment is removed)" }) });
+export const signJsapiResponseSchema = t.Object({
+  ...ok,
+  params: t.Object({
+    appId: t.String(),
+    nonce: t.String({ description: "nonceStr for wx.config" }),
+    timestamp: t.Integer({ description: "unix seconds" }),
+    signature: t.String({ description: 'sha1("jsapi_ticket=…&noncestr=…&timestamp=…&url=…")' }),
+  }),
+});
+
+export const channelsEcQuerySchema = t.Object({ s: service, o: t.String({ pattern: "^[0-9]{1,32}$", description: "the order id (or after-sale order id), digits" }) });
+export const orderDetailResponseSchema = t.Object({ ...ok, order: wechatObject("ChannelsOrder", "channels/ec/order/get `order`, 64-bit ids as strings") });
+export const refundDetailResponseSchema = t.Object({
+  ...ok,
+  aftersaleOrder: wechatObject("ChannelsAftersaleOrder", "channels/ec/aftersale/getaftersaleorder `after_sale_order`, 64-bit ids as strings"),
+});
+
+export const wxApiQuerySchema = t.Object(
+  { s: service },
+  { additionalProperties: true, description: "every other parameter is passed to WeChat; access_token is added by the gateway" },
+);
+
+export const oauth2RedirectQuerySchema = t.Object(
+  {
+    code: t.String({ minLength: 1, description: "the authorization code WeChat appended (single-use at WeChat)" }),
+    state: t.String({ description: "the state of the authorization URL" }),
+  },
+  { additionalProperties: true },
+);
+
+/** Every schema above by name, for `wx-gateway schema` and documentation. */
+export const endpointSchemas: Readonly<Record<string, TSchema>> = Object.freeze({
+  ErrorResponse: errorResponseSchema,
+  WxQrQuery: wxQrQuerySchema,
+  WxQrResponse: wxQrResponseSchema,
+  WxUserQuery: wxUserQuerySchema,
+  WxUserResponse: wxUserResponseSchema,
+  SnsAuth2Query: snsAuth2QuerySchema,
+  SnsAuth2Response: snsAuth2ResponseSchema,
+  ShortUrlBody: shortUrlBodySchema,
+  ShortUrlResponse: shortUrlResponseSchema,
+  TmplMsgBody: tmplMsgBodySchema,
+  TmplMsgResponse: tmplMsgResponseSchema,
+  SignJsapiBody: signJsapiBodySchema,
+  SignJsapiResponse: signJsapiResponseSchema,
+  ChannelsEcQuery: channelsEcQuerySchema,
+  OrderDetailResponse: orderDetailResponseSchema,
+  RefundDetailResponse: refundDetailResponseSchema,
+  WxApiQuery: wxApiQuerySchema,
+  OAuth2RedirectQuery: oauth2RedirectQuerySchema,
+});
+
+export type TmplMsgBody = Static<typeof tmplMsgBodySchema>;
+export type WxQrQuery = Static<typeof wxQrQuerySchema>;
+export type SnsAuth2Query = Static<typeof snsAuth2QuerySchema>;

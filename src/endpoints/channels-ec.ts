@@ -1,0 +1,32 @@
+/**
+ * @module endpoints/channels-ec
+ * `channels-ec-order-detail` and `channels-ec-refund-detail`: GET `s`, `o` → `{"code":200,"msg":"OK",
+ * "order"|"aftersaleOrder":{…}}` for Channels shop services (`is-channels-ec`); other services → 400.
+ * 64-bit ids in WeChat's answer come out as strings with all their digits.
+ */
+import { Elysia } from "elysia";
+import { channelsEcQuerySchema, orderDetailResponseSchema, refundDetailResponseSchema } from "../contract/endpoints";
+import { getAftersaleOrder, getOrderDetail } from "../wxapi/channels-ec";
+import { channelsServiceByName, routeDetail, type EndpointContext } from "./context";
+
+export function channelsOrderDetailEndpoint(path: string, ctx: EndpointContext) {
+  return new Elysia({ name: "channels-ec-order-detail", seed: path }).get(
+    path,
+    async ({ query }) => {
+      const svc = channelsServiceByName(ctx, query.s);
+      return { code: 200 as const, msg: "OK" as const, order: await getOrderDetail(ctx.api, svc, query.o) };
+    },
+    { query: channelsEcQuerySchema, response: orderDetailResponseSchema, detail: routeDetail(ctx, "Channels shop order detail", "channels/ec/order/get.") },
+  );
+}
+
+export function channelsRefundDetailEndpoint(path: string, ctx: EndpointContext) {
+  return new Elysia({ name: "channels-ec-refund-detail", seed: path }).get(
+    path,
+    async ({ query }) => {
+      const svc = channelsServiceByName(ctx, query.s);
+      return { code: 200 as const, msg: "OK" as const, aftersaleOrder: await getAftersaleOrder(ctx.api, svc, query.o) };
+    },
+    { query: channelsEcQuerySchema, response: refundDetailResponseSchema, detail: routeDetail(ctx, "Channels shop after-sale order detail", "channels/ec/aftersale/getaftersaleorder.") },
+  );
+}

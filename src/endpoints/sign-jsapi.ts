@@ -1,0 +1,23 @@
+/**
+ * @module endpoints/sign-jsapi
+ * `sign-jsapi`: POST form `s`, `u` (the page URL) → `{"code":200,"msg":"OK","params":{appId, nonce,
+ * timestamp, signature}}`, what the page passes to wx.config (with its jsApiList).
+ */
+import { Elysia } from "elysia";
+import { signJsapiBodySchema, signJsapiResponseSchema } from "../contract/endpoints";
+import { badRequest } from "../http/errors";
+import { jsapiParams } from "../wxapi/jsapi";
+import { routeDetail, serviceByName, type EndpointContext } from "./context";
+
+export function signJsapiEndpoint(path: string, ctx: EndpointContext) {
+  return new Elysia({ name: "sign-jsapi", seed: path }).post(
+    path,
+    async ({ body }) => {
+      const svc = serviceByName(ctx, body.s);
+      // wx.config only works on http(s) pages of the account's JS interface domains
+      if (!/^https?:\/\/[^/?#]+/i.test(body.u)) throw badRequest("u: expected the http(s) URL of the page");
+      return { code: 200 as const, msg: "OK" as const, params: await jsapiParams(ctx.api, svc, body.u, { now: ctx.now }) };
+    },
+    { body: signJsapiBodySchema, response: signJsapiResponseSchema, detail: routeDetail(ctx, "JS-SDK signature for wx.config", "jsapi_ticket (cached) + sha1 signature; a #fragment is removed.") },
+  );
+}
