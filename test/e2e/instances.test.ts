@@ -1,7 +1,7 @@
 /**
  * Three gateway processes behind an imaginary load balancer, sharing one real redis-server: WeChat's
- * retries landing on other instances, one token fetch for all, the shared userInfo cache, replayed
- * nonces, a Redis outage mid-run and its recovery without restarting the gateways.
+ * retries landing on other instances, one token fetch for all, the shared userInfo and OAuth code
+ * caches, replayed nonces, a Redis outage mid-run and its recovery without restarting the gateways.
  * The tests run in order and share the processes (starting three is the slow part).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -20,6 +20,9 @@ let fake: FakeWechat;
 let backend: FakeBackend;
 let gw: Instances;
 
+const OAUTH_CODE = "base-reuse-code-1";
+
+const wxUser = (base: string, openId: string) => fetch(`${base}/wx-user?s=svc&o=${openId}`);
 const post = (base: string, query: URLSearchParams, xml: string) =>
   fetch(`${base}/wx?${query}`, { method: "POST", body: xml, headers: { "content-type": "text/xml" } });
 const receivedMsg = (msgId: string) => backend.received.filter((r) => r.body.MsgId === msgId);
@@ -55,20 +58,38 @@ describeRedis("three gateway processes sharing one Redis", () => {
       "wx-api-base": fake.url,
       "token-store": { type: "redis", url: redis.url, prefix: PREFIX },
       "reply-timeout-ms": 3000,
-      services: [rawService("svc", "/wx", { timeout: 300, "msg-proxy-pass": backend.url })],
-      "common-endpoints": { "health-check": "/health", metrics: "/metrics" },
+      services: [
+        rawService("svc", "/wx", {
+          timeout: 300,
+          "msg-proxy-pass": backend.url,
+          "listen-endpoints": { "service-path": "/wx", "redirect-path": "/oauth" },
+          "redirect-url": `${backend.url}/oauth-landing`,
+        }),
+      ],
+      "common-endpoints": { "health-check": "/health", metrics: "/metrics", "wx-user": "/wx-user", "sns-auth2": "/sns-auth2" },
       "dont-append-userinfo": false,
     }));
   }, 30_000);
 
   afterAll(async () => {
     await gw?.stop();
-    backend?.stop();
-    fake?.stop();
     await redis?.stop();
+    fake?.stop();
+    backend?.stop(); // last: it throws if a forwarded body broke the contract
   });
 
-  test("100 concurrent callbacks spread over the three, each needing user info: WeChat issues one token", async () => {
+  test("100 concurrent wx-user calls spread over the three: WeChat issues one token", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => wxUser(gw.urls[i % 3]!, `oApi${i}`).then(async (r) => ({ status: r.status, body: (await r.json()) as { userInfo?: { openid?: string } } }))),
+    );
+    answers.forEach((a, i) => {
+      expect(a.status).toBe(200);
+      expect(a.body.userInfo?.openid).toBe(`oApi${i}`);
+    });
+    expect(fake.tokenFetches).toBe(1);
+  });
+
+  test("100 concurrent callbacks spread over the three, each needing user info, use that shared token", async () => {
     const sent = Array.from({ length: 100 }, (_, i) => ({ i, msgId: nextMsgId() }));
     const responses = await Promise.all(
       sent.map(({ i, msgId }) => post(gw.urls[i % 3]!, signedQuery(), textXml(`hello ${i}`, msgId, `oFan${i}`)).then((r) => r.text())),
@@ -84,6 +105,7 @@ describeRedis("three gateway processes sharing one Redis", () => {
 
   test("the userInfo cache is shared: one user/info call for a user writing to all three, under <prefix>kv: with a TTL", async () => {
     for (const url of gw.urls) expect((await post(url, signedQuery(), textXml("hi", nextMsgId(), "oShared"))).status).toBe(200);
+    expect((await wxUser(gw.urls[1]!, "oShared")).status).toBe(200);
     expect(fake.callsTo("/cgi-bin/user/info").filter((c) => c.query.openid === "oShared").length).toBe(1);
     const client = await redis.client();
     const ttl = Number(await client.send("PTTL", [`${PREFIX}kv:userinfo:${APP_ID}:oShared`]));
@@ -117,6 +139,26 @@ describeRedis("three gateway processes sharing one Redis", () => {
     expect((await post(gw.urls[2]!, query, original)).status).toBe(200);
   });
 
+  test("an OAuth code reused on other instances is served from the shared cache: WeChat exchanges it once", async () => {
+    const first = await fetch(`${gw.urls[0]}/oauth?code=${OAUTH_CODE}&state=s1`);
+    expect(first.status).toBe(200);
+    const reload = await fetch(`${gw.urls[1]}/oauth?code=${OAUTH_CODE}&state=s1`);
+    expect(reload.status).toBe(200);
+    const viaEndpoint = await fetch(`${gw.urls[2]}/sns-auth2?s=svc&code=${OAUTH_CODE}`);
+    expect(viaEndpoint.status).toBe(200);
+    expect(((await viaEndpoint.json()) as { openId: string }).openId).toBe(`openid-${OAUTH_CODE}`);
+    expect(fake.callsTo("/sns/oauth2/access_token").filter((c) => c.query.code === OAUTH_CODE).length).toBe(1);
+    const landed = backend.received.filter((r) => r.path === "/oauth-landing");
+    expect(landed.map((r) => r.body.openId)).toEqual([`openid-${OAUTH_CODE}`, `openid-${OAUTH_CODE}`]);
+    const client = await redis.client();
+    const keys = (await client.send("KEYS", [`${PREFIX}kv:oauth2:${APP_ID}:*`])) as string[];
+    expect(keys.length).toBe(1);
+    const ttl = Number(await client.send("PTTL", [keys[0]!]));
+    client.close();
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(5 * 60 * 1000);
+  });
+
   test("Redis stopped: callbacks are still answered (per-instance dedup), token errors are a clear 502, one log line per outage", async () => {
     const tokenFetches = fake.tokenFetches;
     await redis.stop();
@@ -141,6 +183,11 @@ describeRedis("three gateway processes sharing one Redis", () => {
     expect(bodies[1]).toBe(bodies[0]!);
     expect(receivedMsg(retryId).length).toBe(1);
     expect(fake.tokenFetches).toBe(tokenFetches);
+    const tokenCall = await wxUser(gw.urls[1]!, "oOutageApi");
+    expect(tokenCall.status).toBe(502);
+    const error = (await tokenCall.json()) as { code: number; msg: string };
+    expect(error.code).toBe(502);
+    expect(error.msg).toMatch(/^redis unavailable \(127\.0\.0\.1:\d+\/0\)/);
 
     const metrics = await (await fetch(`${gw.urls[0]}/metrics`)).text();
     expect(Number(/wxgw_state_store_degraded_total\{component="dedup"\} (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
@@ -158,16 +205,16 @@ describeRedis("three gateway processes sharing one Redis", () => {
     expect(new Set(bodies).size).toBe(1);
     expect(receivedMsg(msgId).length).toBe(1);
     // Redis lost its data (no persistence): the token is fetched again, once for all three
-    const ids = Array.from({ length: 30 }, () => nextMsgId());
-    await Promise.all(ids.map((id, i) => post(gw.urls[i % 3]!, signedQuery(), textXml(`back ${i}`, id, `oBack${i}`))));
-    for (const id of ids) expect(receivedMsg(id)[0]?.body.userInfoError).toBe("");
+    const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => wxUser(gw.urls[i % 3]!, `oBack${i}`).then((r) => r.status)));
+    expect(statuses).toEqual(Array(30).fill(200));
     expect(fake.tokenFetches).toBe(tokenFetches + 1);
     for (const inst of gw.instances) expect(inst.lines().some((l) => l.includes("shared state is in redis again"))).toBe(true);
   });
 
-  test("no secret in any instance's log", () => {
+  test("no secret in any instance's log; every forwarded body met the contract", () => {
     const text = gw.lines().join("\n");
     expect(text).toContain("wx-gateway listening on");
-    for (const secret of ["secret_value", "test_token", ...fake.validTokens(APP_ID)]) expect(text).not.toContain(secret);
+    for (const secret of ["secret_value", "test_token", OAUTH_CODE, ...fake.validTokens(APP_ID)]) expect(text).not.toContain(secret);
+    expect(backend.violations).toEqual([]);
   });
 });
