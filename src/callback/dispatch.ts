@@ -9,6 +9,7 @@ import type { InboundMessage, Route } from "../wechat/message";
 import { MAX_PASSIVE_REPLY_BYTES, buildReplyXml, type NormalizedReply, type WechatReply } from "../wechat/reply";
 import type { ServiceRuntime } from "../service/runtime";
 import { echoReply } from "./echo";
+import { deadlines } from "../util/deadlines";
 import { callBackend, withUserInfo, type BackendResult } from "./forward";
 
 const LATE = Symbol("late");
@@ -27,16 +28,30 @@ export async function dispatch(msg: InboundMessage, route: Route, rt: ServiceRun
     const full = await withUserInfo(msg, rt, Math.floor(rt.config.replyTimeoutMs * USERINFO_SHARE));
     return callBackend(full, route, rt);
   });
-  let timer: Timer | undefined;
-  const deadline = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, remaining, LATE)));
-  const result = await Promise.race([work, deadline]);
-  clearTimeout(timer);
+  const result = await withinDeadline(work, remaining);
   if (result === LATE) {
     work.then((late) => lateReply(late, msg, route, rt)).catch(() => {});
     return success(rt, route, "timeout", `backend did not answer within ${rt.config.replyTimeoutMs} ms`);
   }
   if (!result.ok) return success(rt, route, result.category, result.reason);
   return toWechat(result.reply, msg, route, rt);
+}
+
+/** `work`'s outcome, or LATE when `ms` pass first (one shared timer, not one per request). */
+function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof LATE> {
+  return new Promise((resolve, reject) => {
+    const deadline = deadlines.add(ms, () => resolve(LATE));
+    work.then(
+      (value) => {
+        deadline.cancel();
+        resolve(value);
+      },
+      (err: unknown) => {
+        deadline.cancel();
+        reject(err);
+      },
+    );
+  });
 }
 
 /** @param category a metric label: timeout, backend-error, bad-reply */

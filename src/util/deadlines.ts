@@ -1,0 +1,99 @@
+/**
+ * @module util/deadlines
+ * Many deadlines on one timer. Every callback has a reply deadline and a hard backend timeout, and
+ * almost all of them are cancelled within milliseconds; a `setTimeout` (or `AbortSignal.timeout`)
+ * per request costs 2–5 µs of a ~60 µs budget (bench/, docs/performance.md). Deadlines are kept in
+ * a list ordered by expiry — requests arrive in deadline order, so inserting walks back one step at
+ * most in practice — and a single timer is armed for the earliest one. Cancelling unlinks the
+ * entry, so nothing outlives its request.
+ */
+
+/** A scheduled callback; `cancel()` is idempotent and a no-op after it fired. */
+export interface Deadline {
+  cancel(): void;
+}
+
+class Entry implements Deadline {
+  prev: Entry | null = null;
+  next: Entry | null = null;
+  constructor(
+    private readonly queue: DeadlineQueue,
+    readonly at: number,
+    public fire: (() => void) | null,
+  ) {}
+
+  cancel(): void {
+    this.queue.remove(this);
+  }
+}
+
+export class DeadlineQueue {
+  private head: Entry | null = null;
+  private tail: Entry | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private armedAt = Infinity;
+
+  /** @param now a monotonic clock in ms (tests pass a fake one) */
+  constructor(private readonly now: () => number = performance.now.bind(performance)) {}
+
+  /** Calls `fire` once, `ms` from now, unless cancelled first. */
+  add(ms: number, fire: () => void): Deadline {
+    const entry = new Entry(this, this.now() + Math.max(0, ms), fire);
+    let after = this.tail;
+    while (after !== null && after.at > entry.at) after = after.prev;
+    entry.prev = after;
+    entry.next = after === null ? this.head : after.next;
+    if (entry.next !== null) entry.next.prev = entry;
+    else this.tail = entry;
+    if (after !== null) after.next = entry;
+    else this.head = entry;
+    if (entry.at < this.armedAt) this.arm(entry.at);
+    return entry;
+  }
+
+  /** Deadlines not yet fired or cancelled. */
+  get size(): number {
+    let n = 0;
+    for (let e = this.head; e !== null; e = e.next) n++;
+    return n;
+  }
+
+  /** @internal unlinks an entry (Entry.cancel) */
+  remove(entry: Entry): void {
+    if (entry.fire === null) return;
+    entry.fire = null;
+    if (entry.prev !== null) entry.prev.next = entry.next;
+    else this.head = entry.next;
+    if (entry.next !== null) entry.next.prev = entry.prev;
+    else this.tail = entry.prev;
+    entry.prev = entry.next = null;
+    // the armed timer stays: when it fires early it re-arms for the new head (one wake-up at most)
+  }
+
+  private arm(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.armedAt = at;
+    this.timer = setTimeout(() => this.expire(), Math.max(0, at - this.now()));
+    // a pending deadline alone must not keep the process alive; the request it guards does
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    this.armedAt = Infinity;
+    const now = this.now();
+    try {
+      while (this.head !== null && this.head.at <= now) {
+        const entry = this.head;
+        const fire = entry.fire as () => void;
+        this.remove(entry);
+        fire();
+      }
+    } finally {
+      if (this.head !== null) this.arm(this.head.at);
+    }
+  }
+}
+
+/** The process-wide queue used on the callback path (a scheduler, like the timers it replaces). */
+export const deadlines = new DeadlineQueue();
