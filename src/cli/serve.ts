@@ -66,6 +66,7 @@ export async function serve(cliPath: string | undefined, log: Logger = createLog
     if (!clean) log.warn(`in-flight requests still running after ${DRAIN_MS} ms: closing them`);
     gateway.tokenStore.close();
     gateway.kv.close();
+    gateway.sharedState?.close();
     log.flush();
     process.exit(0);
   };
