@@ -10,7 +10,7 @@ import type { Logger } from "./obs/log";
 import type { Metrics } from "./obs/metrics";
 import { createServiceRuntime, type ServiceDeps, type ServiceRuntime } from "./service/runtime";
 import { wxService } from "./service/plugin";
-import { commonEndpoints } from "./endpoints/index";
+import { adminGuard, commonEndpoints } from "./endpoints/index";
 import { buildOpenApiDocument } from "./endpoints/openapi";
 
 export interface AppDeps extends ServiceDeps {
@@ -33,6 +33,10 @@ export function createApp(config: GatewayConfig, deps: AppDeps): GatewayApp {
     if (error instanceof GatewayError) return error.toResponse();
     switch (code) {
       case "VALIDATION":
+        // a response that breaks its own schema is the gateway's fault, not the client's
+        if ((error as { type?: string }).type === "response") {
+          return new GatewayError(500, "internal error: response failed its schema").toResponse();
+        }
         return new GatewayError(400, `invalid or missing parameter: ${firstProblem(error)}`).toResponse();
       case "NOT_FOUND":
         return new GatewayError(404, "not found").toResponse();
@@ -43,6 +47,8 @@ export function createApp(config: GatewayConfig, deps: AppDeps): GatewayApp {
         return new GatewayError(500, "internal error").toResponse();
     }
   });
+  const guard = adminGuard(config, deps.endpoints);
+  if (guard) app = app.onRequest(guard) as unknown as typeof app;
   for (const rt of runtimes) app = app.use(wxService(rt)) as unknown as typeof app;
   for (const plugin of deps.publicEndpoints ?? []) app = app.use(plugin) as unknown as typeof app;
   let document: Record<string, unknown> | undefined;

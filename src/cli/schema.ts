@@ -10,6 +10,7 @@ import type { TSchema } from "@sinclair/typebox";
 import {
   backendReplySchema, channelsReplySchema, forwardedSchemas, genericChannelsEventSchema, genericEventSchema, genericMessageSchema, oauth2ForwardSchema,
 } from "../contract/index";
+import { endpointSchemas } from "../contract/endpoints";
 
 const DRAFT = "http://json-schema.org/draft-07/schema#";
 
@@ -29,6 +30,8 @@ export interface SchemaIndex {
   /** what a Channels shop backend may answer */
   readonly channelsReply: string;
   readonly oauth2Forward: string;
+  /** request and response schemas of the common endpoints (also in the OpenAPI document) */
+  readonly endpoints: Record<string, string>;
 }
 
 export async function writeSchemas(outDir: string): Promise<string> {
@@ -49,7 +52,8 @@ export async function writeSchemas(outDir: string): Promise<string> {
     reply: write("reply.schema.json", backendReplySchema),
     channelsReply: write("channels-reply.schema.json", channelsReplySchema),
     oauth2Forward: write("oauth2-forward.schema.json", oauth2ForwardSchema),
+    endpoints: Object.fromEntries(Object.entries(endpointSchemas).map(([name, schema]) => [name, write(`endpoint.${name}.schema.json`, schema)])),
   };
   writeFileSync(join(outDir, "index.json"), `${JSON.stringify(index, null, 2)}\n`);
-  return `wrote ${Object.keys(forwarded).length + 6} schema files and index.json to ${outDir}`;
+  return `wrote ${Object.keys(forwarded).length + Object.keys(endpointSchemas).length + 6} schema files and index.json to ${outDir}`;
 }

@@ -12,3 +12,22 @@ export function checkAdminToken(adminToken: string | null, authorization: string
   const match = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
   if (!match || !safeEqual(match[1]!.trim(), adminToken)) throw unauthorized("missing or wrong admin token");
 }
+
+/**
+ * The admin check as a request hook, run before routing and body parsing so that a request without
+ * the token gets 401 even when its parameters are also wrong. Null when no admin token is set.
+ */
+export function adminGuardHook(adminToken: string | null, guardedPaths: readonly string[], guardedPrefix: string | undefined) {
+  if (!adminToken) return null;
+  const exact = new Set(guardedPaths);
+  const prefix = guardedPrefix ? `${guardedPrefix}/` : null;
+  return ({ request }: { request: Request }): void => {
+    const url = request.url;
+    const start = url.indexOf("/", url.indexOf("//") + 2);
+    const end = url.indexOf("?", start);
+    const path = end < 0 ? url.slice(start) : url.slice(start, end);
+    if (exact.has(path) || (prefix !== null && (path.startsWith(prefix) || path === guardedPrefix))) {
+      checkAdminToken(adminToken, request.headers.get("authorization"));
+    }
+  };
+}

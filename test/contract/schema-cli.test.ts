@@ -15,8 +15,9 @@ test("schema --out writes one file per type, the reply, OAuth2, and an index of 
   for (const path of ["/msg/text", "/msg/location", "/event/subscribe", "/event/CLICK", "/event/subscribe_msg_popup_event", "/event/channels_ec_order_pay"]) {
     expect(index.forwarded[path]).toBeDefined();
   }
+  expect(Object.keys(index.endpoints)).toEqual(expect.arrayContaining(["WxQrQuery", "WxQrResponse", "SignJsapiBody", "TmplMsgBody"]));
   const files = readdirSync(out);
-  for (const f of [...Object.values(index.forwarded as Record<string, string>), index.reply, index.oauth2Forward, index.channelsReply, ...Object.values(index.fallback as Record<string, string>)]) {
+  for (const f of [...Object.values(index.forwarded as Record<string, string>), index.reply, index.oauth2Forward, index.channelsReply, ...Object.values(index.fallback as Record<string, string>), ...Object.values(index.endpoints as Record<string, string>)]) {
     expect(files).toContain(f);
     // each file is a standalone JSON Schema a standard validator compiles
     const schema = JSON.parse(readFileSync(join(out, f), "utf8"));

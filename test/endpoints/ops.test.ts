@@ -1,5 +1,5 @@
 import { describe, expect, test, afterAll } from "bun:test";
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import { makeConfig } from "../_helpers/config";
 import { startGateway } from "../_helpers/gateway";
 import { startFakeBackend } from "../_helpers/fake-backend";
@@ -77,4 +77,16 @@ describe("openapi", () => {
     const names = doc.paths["/wx"]!.get!.parameters!.map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining(["signature", "timestamp", "nonce", "echostr"]));
   });
+});
+
+test("without the admin token a request with bad parameters is still 401, not 400", async () => {
+  const wechatEndpointsGw = startGateway(
+    makeConfig({}, { "admin-token": "tok", "common-endpoints": { "health-check": "/health", metrics: "/metrics" } }),
+    { endpoints: [new Elysia().get("/needs-q", ({ query }) => query, { query: t.Object({ q: t.String() }) })] },
+  );
+  const res = await fetch(`${wechatEndpointsGw.url}/needs-q`);
+  expect(res.status).toBe(401);
+  const authed = await fetch(`${wechatEndpointsGw.url}/needs-q`, { headers: { authorization: "Bearer tok" } });
+  expect(authed.status).toBe(400);
+  wechatEndpointsGw.stop();
 });
