@@ -19,18 +19,23 @@ export interface DedupHooks {
 
 export function createMemoryDedup(windowS: number, hooks: DedupHooks = {}): Dedup {
   if (windowS <= 0) return { run: (_key, work) => work() };
-  const seen = new WindowMap<Promise<WechatReply>>(windowS * 1000, hooks.now);
+  // in flight: the promise (retries join it); answered: the reply itself. A window holds every
+  // message of the last 60 s or more, so a settled entry keeps no promise alive (less to GC and to keep)
+  const seen = new WindowMap<Promise<WechatReply> | WechatReply>(windowS * 1000, hooks.now);
   return {
     run(key, work) {
       const known = seen.get(key);
-      if (known) {
+      if (known !== undefined) {
         hooks.onHit?.();
-        return known;
+        return known instanceof Promise ? known : Promise.resolve(known);
       }
       const result = work();
       seen.set(key, result);
-      // a failure is not an answer: let a retry try again
-      result.catch(() => seen.get(key) === result && seen.delete(key));
+      result.then(
+        (reply) => seen.get(key) === result && seen.set(key, reply),
+        // a failure is not an answer: let a retry try again
+        () => seen.get(key) === result && seen.delete(key),
+      );
       return result;
     },
   };
