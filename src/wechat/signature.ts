@@ -3,18 +3,21 @@
  * WeChat's callback signatures: sha1 over the sorted, concatenated parts
  * (URL verification and plaintext: [token, timestamp, nonce]; safe mode adds the Encrypt value).
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 
-/** sha1(sort(parts).join("")) as lowercase hex. WeChat sorts the raw strings lexicographically. */
+/**
+ * sha1(sort(parts).join("")) as lowercase hex. WeChat sorts the raw strings lexicographically.
+ * Bun.SHA1 is one native call (a node:crypto Hash object costs ~3x more; this runs 1-3 times per callback).
+ */
 export function wechatSignature(parts: readonly string[]): string {
-  return createHash("sha1").update([...parts].sort().join("")).digest("hex");
+  return Bun.SHA1.hash([...parts].sort().join(""), "hex");
 }
 
-/** Constant-time comparison of two strings (false when lengths differ). */
+/** Constant-time comparison of two strings (false when lengths differ): no early exit on the first difference. */
 export function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** True when `signature` is the signature of `parts`. */
