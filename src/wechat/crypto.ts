@@ -10,7 +10,8 @@
  *
  * Pure and synchronous: the key material is decoded once per service in `createMessageCrypto`.
  */
-import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
+import { createFixedIvCbc } from "./aes-cbc";
 import { wechatSignature } from "./signature";
 
 /**
@@ -39,6 +40,8 @@ export class CryptoError extends Error {
 const PAD_BLOCK = 32;
 const RANDOM_BYTES = 16;
 const LENGTH_BYTES = 4;
+/** room for aes-cbc's chain-reset block in front of the plaintext */
+const SCRATCH = 16;
 /** 43 characters of the standard base64 alphabet; the admin console generates exactly this. */
 const AES_KEY_SHAPE = /^[A-Za-z0-9+/]{43}$/;
 
@@ -72,7 +75,7 @@ export interface MessageCrypto {
  */
 export function createMessageCrypto(aesKey: string, appId: string): MessageCrypto {
   const key = decodeAesKey(aesKey);
-  const iv = key.subarray(0, 16);
+  const cbc = createFixedIvCbc(key, key.subarray(0, 16));
   const appIdBytes = Buffer.from(appId, "utf8");
 
   function decrypt(encrypt: string): string {
@@ -83,11 +86,8 @@ export function createMessageCrypto(aesKey: string, appId: string): MessageCrypt
     if (data.length === 0 || data.length % 16 !== 0) {
       throw new CryptoError("padding", "ciphertext is not a whole, non-empty number of AES blocks");
     }
-    const decipher = createDecipheriv("aes-256-cbc", key, iv);
     // WeChat's 32-byte padding is not OpenSSL's 16-byte PKCS#7 check, so we strip it ourselves.
-    decipher.setAutoPadding(false);
-    const plain = Buffer.concat([decipher.update(data), decipher.final()]);
-    const body = stripPadding(plain);
+    const body = stripPadding(cbc.decrypt(data));
     if (body.length < RANDOM_BYTES + LENGTH_BYTES) throw new CryptoError("length", "plaintext too short");
     const msgLength = body.readUInt32BE(RANDOM_BYTES);
     const msgEnd = RANDOM_BYTES + LENGTH_BYTES + msgLength;
@@ -100,15 +100,20 @@ export function createMessageCrypto(aesKey: string, appId: string): MessageCrypt
   }
 
   function encrypt(plaintext: string, random16?: Uint8Array): string {
-    const random = random16 ?? randomBytes(RANDOM_BYTES);
-    if (random.length !== RANDOM_BYTES) throw new RangeError("random16 must be 16 bytes");
-    const msg = Buffer.from(plaintext, "utf8");
-    const length = Buffer.alloc(LENGTH_BYTES);
-    length.writeUInt32BE(msg.length, 0);
-    const body = Buffer.concat([random, length, msg, appIdBytes]);
-    const cipher = createCipheriv("aes-256-cbc", key, iv);
-    cipher.setAutoPadding(false);
-    return Buffer.concat([cipher.update(addPadding(body)), cipher.final()]).toString("base64");
+    if (random16 !== undefined && random16.length !== RANDOM_BYTES) throw new RangeError("random16 must be 16 bytes");
+    // one buffer: [16 bytes of cbc scratch][random 16][length 4][msg][appId][padding to 32]
+    const msgLength = Buffer.byteLength(plaintext, "utf8");
+    const bodyLength = RANDOM_BYTES + LENGTH_BYTES + msgLength + appIdBytes.length;
+    const pad = PAD_BLOCK - (bodyLength % PAD_BLOCK);
+    const buffer = Buffer.allocUnsafe(SCRATCH + bodyLength + pad);
+    const random = buffer.subarray(SCRATCH, SCRATCH + RANDOM_BYTES);
+    if (random16) random.set(random16);
+    else crypto.getRandomValues(random);
+    buffer.writeUInt32BE(msgLength, SCRATCH + RANDOM_BYTES);
+    buffer.write(plaintext, SCRATCH + RANDOM_BYTES + LENGTH_BYTES, "utf8");
+    appIdBytes.copy(buffer, SCRATCH + RANDOM_BYTES + LENGTH_BYTES + msgLength);
+    buffer.fill(pad, SCRATCH + bodyLength);
+    return cbc.encryptAfterScratch(buffer).toString("base64");
   }
 
   return { decrypt, encrypt };
@@ -117,12 +122,6 @@ export function createMessageCrypto(aesKey: string, appId: string): MessageCrypt
 /** msg_signature = sha1 over the sorted [token, timestamp, nonce, Encrypt] (WeChat's 消息体签名). */
 export function msgSignature(token: string, timestamp: string, nonce: string, encrypt: string): string {
   return wechatSignature([token, timestamp, nonce, encrypt]);
-}
-
-/** PKCS#7 to a multiple of 32 bytes: a whole block of 32s when already aligned. */
-function addPadding(body: Buffer): Buffer {
-  const pad = PAD_BLOCK - (body.length % PAD_BLOCK);
-  return Buffer.concat([body, Buffer.alloc(pad, pad)]);
 }
 
 /** Checks strictly: pad value 1..32, not longer than the data, every pad byte equal. */
