@@ -4,7 +4,7 @@
  * promise; one already answered gets the same reply again. The backend sees each message once.
  */
 import type { WechatReply } from "../wechat/reply";
-import { WindowMap } from "../util/window-map";
+import { ReplyTable, hashKey } from "./reply-table";
 
 export interface Dedup {
   /** Runs `work` once per key within the window; concurrent and later callers get the same reply. */
@@ -19,22 +19,44 @@ export interface DedupHooks {
 
 export function createMemoryDedup(windowS: number, hooks: DedupHooks = {}): Dedup {
   if (windowS <= 0) return { run: (_key, work) => work() };
-  // in flight: the promise (retries join it); answered: the reply itself. A window holds every
-  // message of the last 60 s or more, so a settled entry keeps no promise alive (less to GC and to keep)
-  const seen = new WindowMap<Promise<WechatReply> | WechatReply>(windowS * 1000, hooks.now);
+  const windowMs = windowS * 1000;
+  const now = hooks.now ?? Date.now;
+  // in flight: the promise, which retries join; answered: the reply, in a byte table per window
+  // generation (an entry lives one to two windows; a generation is dropped whole)
+  const inflight = new Map<string, Promise<WechatReply>>();
+  let current = new ReplyTable();
+  let previous: ReplyTable | null = null;
+  let rotatedAt = now();
+  const rotate = () => {
+    const elapsed = now() - rotatedAt;
+    if (elapsed < windowMs) return;
+    previous = elapsed >= 2 * windowMs ? null : current;
+    current = new ReplyTable();
+    rotatedAt = now();
+  };
   return {
     run(key, work) {
-      const known = seen.get(key);
-      if (known !== undefined) {
+      rotate();
+      const pending = inflight.get(key);
+      if (pending !== undefined) {
         hooks.onHit?.();
-        return known instanceof Promise ? known : Promise.resolve(known);
+        return pending;
+      }
+      const hash = hashKey(key);
+      const answered = current.get(key, hash) ?? previous?.get(key, hash);
+      if (answered !== undefined) {
+        hooks.onHit?.();
+        return Promise.resolve(answered);
       }
       const result = work();
-      seen.set(key, result);
+      inflight.set(key, result);
       result.then(
-        (reply) => seen.get(key) === result && seen.set(key, reply),
+        (reply) => {
+          inflight.delete(key);
+          current.set(key, hash, reply);
+        },
         // a failure is not an answer: let a retry try again
-        () => seen.get(key) === result && seen.delete(key),
+        () => inflight.delete(key),
       );
       return result;
     },

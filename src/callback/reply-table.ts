@@ -1,0 +1,138 @@
+/**
+ * @module callback/reply-table
+ * The answered half of the memory dedup: key → WechatReply for every message of a dedup window, kept
+ * in typed arrays instead of JS objects. A window at full load holds hundreds of thousands of
+ * replies; as objects (key, reply, XML, backend reply) they made every garbage collection walk them
+ * and the bench's text throughput fell to 0.4x of the ceiling with 280 MB RSS (docs/performance.md).
+ * Here an entry is bytes in 1 MB chunks (never copied, so RSS grows by what is stored) — key, kind,
+ * XML or reason, the backend reply as JSON — found through an open-addressing index of 32-bit hashes;
+ * the full key is compared on a hash match. Entries are never removed one by one: a table is dropped
+ * whole when its window has passed.
+ */
+import type { NormalizedReply, WechatReply } from "../wechat/reply";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const KIND_SUCCESS = 0;
+const KIND_XML = 1;
+/** chunk size, and the span of one chunk in an entry address (chunk * SPAN + offset) */
+const CHUNK = 1 << 20;
+
+/** 32-bit hash of a key, shared by lookups in several tables. */
+export function hashKey(key: string): number {
+  return Bun.hash.xxHash32(key) | 0;
+}
+
+export class ReplyTable {
+  /** entry address + 1 per slot; 0 = empty */
+  private slots = new Int32Array(1024);
+  private hashes = new Int32Array(1024);
+  private chunks: Uint8Array[] = [];
+  private views: DataView[] = [];
+  /** bytes used in the last chunk */
+  private used = CHUNK;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(key: string, hash: number): WechatReply | undefined {
+    const at = this.find(key, hash);
+    return at < 0 ? undefined : this.read(this.slots[at]! - 1);
+  }
+
+  /** Stores the reply for a key not in the table (an existing key keeps its first reply). */
+  set(key: string, hash: number, reply: WechatReply): void {
+    if (this.find(key, hash) >= 0) return;
+    if ((this.count + 1) * 2 > this.slots.length) this.resizeIndex(this.slots.length * 2);
+    const offset = this.write(key, reply);
+    const mask = this.slots.length - 1;
+    let i = hash & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = offset + 1;
+    this.hashes[i] = hash;
+    this.count++;
+  }
+
+  /** Slot index of the key, or -1. */
+  private find(key: string, hash: number): number {
+    const mask = this.slots.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const s = this.slots[i]!;
+      if (s === 0) return -1;
+      if (this.hashes[i] === hash && this.keyAt(s - 1) === key) return i;
+    }
+  }
+
+  private resizeIndex(capacity: number): void {
+    const slots = new Int32Array(capacity);
+    const hashes = new Int32Array(capacity);
+    const mask = capacity - 1;
+    for (let j = 0; j < this.slots.length; j++) {
+      if (this.slots[j] === 0) continue;
+      let i = this.hashes[j]! & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = this.slots[j]!;
+      hashes[i] = this.hashes[j]!;
+    }
+    this.slots = slots;
+    this.hashes = hashes;
+  }
+
+  // entry: [u32 key bytes][key][u8 kind][u32 a bytes][a][u32 b bytes][b]
+  //   success: a = reason, b = ""; xml: a = the reply XML, b = the backend reply as JSON
+  private write(key: string, reply: WechatReply): number {
+    const a = reply.kind === "xml" ? reply.xml : reply.reason;
+    const b = reply.kind === "xml" && reply.reply !== undefined ? JSON.stringify(reply.reply) : "";
+    const chunk = this.reserve(13 + 3 * (key.length + a.length + b.length)); // UTF-8: at most 3 bytes per UTF-16 unit
+    const bytes = this.chunks[chunk]!;
+    const view = this.views[chunk]!;
+    const start = this.used;
+    let at = putString(bytes, view, start, key);
+    bytes[at++] = reply.kind === "xml" ? KIND_XML : KIND_SUCCESS;
+    at = putString(bytes, view, at, a);
+    this.used = putString(bytes, view, at, b);
+    return chunk * CHUNK + start;
+  }
+
+  /** The chunk that has `bytes` free at `used` (a new one when the last is full; a big entry gets its own). */
+  private reserve(bytes: number): number {
+    const last = this.chunks.length - 1;
+    // offsets stay below CHUNK: an oversized chunk holds its one entry and nothing after it
+    if (last >= 0 && this.used + bytes <= CHUNK) return last;
+    const chunk = new Uint8Array(Math.max(CHUNK, bytes));
+    this.chunks.push(chunk);
+    this.views.push(new DataView(chunk.buffer));
+    this.used = 0;
+    return last + 1;
+  }
+
+  private keyAt(address: number): string {
+    const bytes = this.chunks[Math.floor(address / CHUNK)]!;
+    const view = this.views[Math.floor(address / CHUNK)]!;
+    const at = address % CHUNK;
+    return decoder.decode(bytes.subarray(at + 4, at + 4 + view.getUint32(at)));
+  }
+
+  private read(address: number): WechatReply {
+    const bytes = this.chunks[Math.floor(address / CHUNK)]!;
+    const view = this.views[Math.floor(address / CHUNK)]!;
+    let at = address % CHUNK;
+    at += 4 + view.getUint32(at);
+    const kind = bytes[at++];
+    const aLength = view.getUint32(at);
+    const a = decoder.decode(bytes.subarray(at + 4, at + 4 + aLength));
+    at += 4 + aLength;
+    const bLength = view.getUint32(at);
+    if (kind === KIND_SUCCESS) return { kind: "success", reason: a };
+    const b = bLength === 0 ? undefined : (JSON.parse(decoder.decode(bytes.subarray(at + 4, at + 4 + bLength))) as NormalizedReply);
+    return { kind: "xml", xml: a, reply: b as NormalizedReply };
+  }
+}
+
+function putString(bytes: Uint8Array, view: DataView, at: number, text: string): number {
+  const { written } = encoder.encodeInto(text, bytes.subarray(at + 4));
+  view.setUint32(at, written);
+  return at + 4 + written;
+}
