@@ -11,7 +11,6 @@ import type { Metrics } from "./obs/metrics";
 import { createServiceRuntime, type ServiceDeps, type ServiceRuntime } from "./service/runtime";
 import { wxService } from "./service/plugin";
 import { adminGuard, commonEndpoints } from "./endpoints/index";
-import { buildOpenApiDocument } from "./endpoints/openapi";
 
 export interface AppDeps extends ServiceDeps {
   readonly log: Logger;
@@ -51,12 +50,13 @@ export function createApp(config: GatewayConfig, deps: AppDeps): GatewayApp {
   if (guard) app = app.onRequest(guard) as unknown as typeof app;
   for (const rt of runtimes) app = app.use(wxService(rt)) as unknown as typeof app;
   for (const plugin of deps.publicEndpoints ?? []) app = app.use(plugin) as unknown as typeof app;
-  let document: Record<string, unknown> | undefined;
+  let document: Promise<Record<string, unknown>> | undefined;
   const exclude = [config.commonEndpoints.openapi ?? "", config.commonEndpoints.metrics ?? ""].filter(Boolean);
   app = app.use(
     commonEndpoints(config, {
       metrics: deps.metrics,
-      openApiDocument: () => (document ??= buildOpenApiDocument(app as unknown as Elysia, exclude)),
+      openApiDocument: () =>
+        (document ??= import("./endpoints/openapi-document").then((m) => m.buildOpenApiDocument(app as unknown as Elysia, exclude))),
       extra: deps.endpoints,
     }),
   ) as unknown as typeof app;

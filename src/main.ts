@@ -49,5 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-const code = await main(Bun.argv.slice(2));
-if (code >= 0) process.exit(code);
+// no top-level await: the executable is compiled to bytecode, which needs a CommonJS bundle
+void main(Bun.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exit(code);
+});

@@ -14,7 +14,7 @@ import { openApiEndpoint } from "./openapi";
 export interface EndpointDeps {
   readonly metrics: Metrics;
   /** the OpenAPI document, built once the whole app is assembled */
-  readonly openApiDocument: () => Record<string, unknown>;
+  readonly openApiDocument: () => Promise<Record<string, unknown>>;
   /** further endpoint plugins (WeChat helpers), mounted behind the admin guard */
   readonly extra?: ReadonlyArray<AnyElysia>;
 }

@@ -1,29 +1,11 @@
 /**
  * @module endpoints/openapi
- * `common-endpoints.openapi`: the gateway's own HTTP API as an OpenAPI 3 document, generated from the
- * TypeBox schemas of the mounted routes (@elysiajs/openapi's generator), not written by hand.
+ * `common-endpoints.openapi`: serves the document built by endpoints/openapi-document.
  */
 import { Elysia } from "elysia";
-import { toOpenAPISchema } from "@elysiajs/openapi";
-import pkg from "../../package.json";
 
-/** Builds the document for everything mounted on `app` (called once, after all routes exist). */
-export function buildOpenApiDocument(app: Elysia, exclude: string[]): Record<string, unknown> {
-  const { paths, components } = toOpenAPISchema(app as never, { paths: exclude });
-  return {
-    openapi: "3.0.3",
-    info: {
-      title: "wx-gateway",
-      version: pkg.version,
-      description: "The gateway's own HTTP API: WeChat callbacks, OAuth2 redirect and the common endpoints (SPEC §4, §6, §7).",
-    },
-    components: { ...components, securitySchemes: { adminToken: { type: "http", scheme: "bearer" } } },
-    paths,
-  };
-}
-
-export function openApiEndpoint(path: string, getDocument: () => Record<string, unknown>) {
-  return new Elysia({ name: "openapi", seed: path }).get(path, () => Response.json(getDocument()), {
+export function openApiEndpoint(path: string, getDocument: () => Promise<Record<string, unknown>>) {
+  return new Elysia({ name: "openapi", seed: path }).get(path, async () => Response.json(await getDocument()), {
     detail: { hide: true },
   });
 }
