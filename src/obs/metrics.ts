@@ -20,11 +20,55 @@ export interface Metrics {
   stateStoreDegraded(component: string): void;
 }
 
+export const PROCESS_METRICS_DELAY_MS = 1000;
+
+/**
+ * Per-message counts kept as plain numbers and handed to prom-client when it collects (a scrape):
+ * prom-client's `inc(labels)` sorts and hashes the label object on every call, which the callback
+ * path would otherwise pay once per message.
+ */
+class PendingCounts {
+  private readonly cells = new Map<string, Map<string, Map<string, { n: number }>>>();
+
+  add(a: string, b: string, c: string): void {
+    let byB = this.cells.get(a);
+    if (byB === undefined) this.cells.set(a, (byB = new Map()));
+    let byC = byB.get(b);
+    if (byC === undefined) byB.set(b, (byC = new Map()));
+    const cell = byC.get(c);
+    if (cell === undefined) byC.set(c, { n: 1 });
+    else cell.n++;
+  }
+
+  /** Calls `flush` for every non-zero cell and zeroes it. */
+  drain(flush: (a: string, b: string, c: string, n: number) => void): void {
+    for (const [a, byB] of this.cells) {
+      for (const [b, byC] of byB) {
+        for (const [c, cell] of byC) {
+          if (cell.n === 0) continue;
+          flush(a, b, c, cell.n);
+          cell.n = 0;
+        }
+      }
+    }
+  }
+}
+
 export function createMetrics(opts: { processMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "wxgw_" });
+  // process metrics (CPU, memory, event-loop lag, GC) start a second after creation: they only
+  // matter to a scrape, and registering them costs start-up time (~7 ms)
+  if (opts.processMetrics ?? true) {
+    setTimeout(() => collectDefaultMetrics({ register: registry, prefix: "wxgw_" }), PROCESS_METRICS_DELAY_MS).unref();
+  }
   const reg = [registry];
-  const callbacks = new Counter({ name: "wxgw_callbacks_total", help: "WeChat callbacks by service, message/event type and outcome", labelNames: ["service", "type", "outcome"], registers: reg });
+  const pendingCallbacks = new PendingCounts();
+  const callbacks: Counter<"service" | "type" | "outcome"> = new Counter({
+    name: "wxgw_callbacks_total", help: "WeChat callbacks by service, message/event type and outcome", labelNames: ["service", "type", "outcome"], registers: reg,
+    collect() {
+      pendingCallbacks.drain((service, type, outcome, n) => callbacks.inc({ service, type, outcome }, n));
+    },
+  });
   const latency = new Histogram({
     name: "wxgw_backend_latency_seconds", help: "Backend response time", labelNames: ["service", "outcome"],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4.5, 10], registers: reg,
@@ -37,7 +81,7 @@ export function createMetrics(opts: { processMetrics?: boolean } = {}): Metrics 
   const degraded = new Counter({ name: "wxgw_state_store_degraded_total", help: "Operations that fell back to per-instance memory because the shared store failed", labelNames: ["component"], registers: reg });
   return {
     registry,
-    callback: (service, type, outcome) => callbacks.inc({ service, type, outcome }),
+    callback: (service, type, outcome) => pendingCallbacks.add(service, type, outcome),
     backendLatency: (service, outcome, seconds) => latency.observe({ service, outcome }, seconds),
     fallback: (service, reason) => fallbacks.inc({ service, reason }),
     dedupHit: (service) => dedup.inc({ service }),
