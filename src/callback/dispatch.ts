@@ -63,15 +63,17 @@ function success(rt: ServiceRuntime, route: Route, category: string, reason: str
 
 function toWechat(reply: NormalizedReply, msg: InboundMessage, route: Route, rt: ServiceRuntime): WechatReply {
   if (reply.type === "success") return { kind: "success", reason: reply.why };
-  const xml = buildReplyXml(reply, String(msg.FromUserName ?? ""), String(msg.ToUserName ?? ""), Math.floor(rt.deps.now() / 1000));
-  if (Buffer.byteLength(xml) > MAX_PASSIVE_REPLY_BYTES) {
+  const address = { toUser: String(msg.FromUserName ?? ""), fromUser: String(msg.ToUserName ?? ""), createTime: Math.floor(rt.deps.now() / 1000) };
+  const xml = buildReplyXml(reply, address.toUser, address.fromUser, address.createTime);
+  // a UTF-16 unit is at most 3 UTF-8 bytes: short replies skip the byte count
+  if (xml.length * 3 > MAX_PASSIVE_REPLY_BYTES && Buffer.byteLength(xml) > MAX_PASSIVE_REPLY_BYTES) {
     if (rt.config.asyncReply && rt.deps.asyncReply) {
       sendAsync(reply, msg, rt, "oversized");
       return { kind: "success", reason: "reply over 2048 bytes sent through the customer-service API" };
     }
     rt.log.warn({ route: route.path, bytes: Buffer.byteLength(xml) }, "reply exceeds 2048 bytes: WeChat may drop it (enable async-reply)");
   }
-  return { kind: "xml", xml, reply };
+  return { kind: "xml", xml, reply, address };
 }
 
 function lateReply(late: BackendResult, msg: InboundMessage, route: Route, rt: ServiceRuntime): void {

@@ -9,7 +9,28 @@
  * Bun.SHA1 is one native call (a node:crypto Hash object costs ~3x more; this runs 1-3 times per callback).
  */
 export function wechatSignature(parts: readonly string[]): string {
-  return Bun.SHA1.hash([...parts].sort().join(""), "hex");
+  return Bun.SHA1.hash(sortedConcat(parts), "hex");
+}
+
+/**
+ * The parts in code-unit order, concatenated: what `[...parts].sort().join("")` gives, by insertion
+ * sort on `<` (the same order as the default sort) without the array copy, for the 3-4 parts here.
+ */
+function sortedConcat(parts: readonly string[]): string {
+  const n = parts.length;
+  const s = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const v = parts[i]!;
+    let j = i;
+    while (j > 0 && s[j - 1]! > v) {
+      s[j] = s[j - 1]!;
+      j--;
+    }
+    s[j] = v;
+  }
+  let out = "";
+  for (let i = 0; i < n; i++) out += s[i];
+  return out;
 }
 
 /** Constant-time comparison of two strings (false when lengths differ): no early exit on the first difference. */

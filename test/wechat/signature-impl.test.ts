@@ -10,6 +10,14 @@ describe("signature implementation (Bun.SHA1, char-wise constant-time compare)",
       expect(wechatSignature(parts)).toBe(nodeSha1(parts));
     }
   });
+  test("the order is the default sort's (code units) for every arrangement, duplicates and prefixes included", () => {
+    const pool = ["1700000000", "17", "Z", "a", "a", "", "😀", "\uffff", "Encrypt+/="];
+    for (let seed = 1; seed <= 300; seed++) {
+      const n = 3 + (seed % 2);
+      const parts = Array.from({ length: n }, (_, i) => pool[(seed * 7 + i * 13 + ((seed * i) % 5)) % pool.length]!);
+      expect(wechatSignature(parts)).toBe(nodeSha1(parts));
+    }
+  });
   test("the parts are not reordered in place", () => {
     const parts = ["c", "b", "a"];
     wechatSignature(parts);
