@@ -5,16 +5,19 @@
  * replies; as objects (key, reply, XML, backend reply) they made every garbage collection walk them
  * and the bench's text throughput fell to 0.4x of the ceiling with 280 MB RSS (docs/performance.md).
  * Here an entry is bytes in 1 MB chunks (never copied, so RSS grows by what is stored) — key, kind,
- * XML or reason, the backend reply as JSON — found through an open-addressing index of 32-bit hashes;
+ * reason, or the backend reply as JSON with the XML or what rebuilds it (the reply's address) —
+ * found through an open-addressing index of 32-bit hashes;
  * the full key is compared on a hash match. Entries are never removed one by one: a table is dropped
  * whole when its window has passed.
  */
-import type { NormalizedReply, WechatReply } from "../wechat/reply";
+import { buildReplyXml, type NormalizedReply, type WechatReply } from "../wechat/reply";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const KIND_SUCCESS = 0;
 const KIND_XML = 1;
+/** an XML reply stored as its address and backend reply, the XML rebuilt on a hit (~100 bytes, not ~300) */
+const KIND_ADDRESSED = 2;
 /** chunk size, and the span of one chunk in an entry address (chunk * SPAN + offset) */
 const CHUNK = 1 << 20;
 
@@ -35,6 +38,11 @@ export class ReplyTable {
 
   get size(): number {
     return this.count;
+  }
+
+  /** bytes taken by entries (chunk space in use), for tests and memory estimates */
+  get bytesStored(): number {
+    return this.chunks.length === 0 ? 0 : (this.chunks.length - 1) * CHUNK + this.used;
   }
 
   get(key: string, hash: number): WechatReply | undefined {
@@ -80,20 +88,44 @@ export class ReplyTable {
     this.hashes = hashes;
   }
 
-  // entry: [u32 key bytes][key][u8 kind][u32 a bytes][a][u32 b bytes][b]
-  //   success: a = reason, b = ""; xml: a = the reply XML, b = the backend reply as JSON
+  // entry: [u32 key bytes][key][u8 kind] then, by kind (strings as [u32 bytes][UTF-8]):
+  //   success: reason · xml: XML, backend reply as JSON
+  //   addressed: toUser, fromUser, [u32 createTime], backend reply as JSON
   private write(key: string, reply: WechatReply): number {
-    const a = reply.kind === "xml" ? reply.xml : reply.reason;
-    const b = reply.kind === "xml" && reply.reply !== undefined ? JSON.stringify(reply.reply) : "";
-    const chunk = this.reserve(13 + 3 * (key.length + a.length + b.length)); // UTF-8: at most 3 bytes per UTF-16 unit
-    const bytes = this.chunks[chunk]!;
-    const view = this.views[chunk]!;
+    if (reply.kind === "success") {
+      const at = this.begin(key, KIND_SUCCESS, reply.reason.length);
+      this.used = putString(this.chunks[this.chunks.length - 1]!, this.views[this.views.length - 1]!, at, reply.reason);
+      return this.entryStart;
+    }
+    const json = reply.reply === undefined ? "" : JSON.stringify(reply.reply);
+    const address = reply.address;
+    if (address === undefined || json === "" || reply.reply.type === "success" || !isUint32(address.createTime)) {
+      const at = this.begin(key, KIND_XML, reply.xml.length + json.length);
+      const bytes = this.chunks[this.chunks.length - 1]!;
+      const view = this.views[this.views.length - 1]!;
+      this.used = putString(bytes, view, putString(bytes, view, at, reply.xml), json);
+      return this.entryStart;
+    }
+    let at = this.begin(key, KIND_ADDRESSED, address.toUser.length + address.fromUser.length + json.length + 4);
+    const bytes = this.chunks[this.chunks.length - 1]!;
+    const view = this.views[this.views.length - 1]!;
+    at = putString(bytes, view, putString(bytes, view, at, address.toUser), address.fromUser);
+    view.setUint32(at, address.createTime);
+    this.used = putString(bytes, view, at + 4, json);
+    return this.entryStart;
+  }
+
+  /** address of the entry being written */
+  private entryStart = 0;
+
+  /** Reserves room for an entry with `units` UTF-16 units of payload; writes key and kind, returns where the payload goes. */
+  private begin(key: string, kind: number, units: number): number {
+    const chunk = this.reserve(13 + 3 * (key.length + units) + 4); // UTF-8: at most 3 bytes per UTF-16 unit; 4 string headers
     const start = this.used;
-    let at = putString(bytes, view, start, key);
-    bytes[at++] = reply.kind === "xml" ? KIND_XML : KIND_SUCCESS;
-    at = putString(bytes, view, at, a);
-    this.used = putString(bytes, view, at, b);
-    return chunk * CHUNK + start;
+    this.entryStart = chunk * CHUNK + start;
+    const at = putString(this.chunks[chunk]!, this.views[chunk]!, start, key);
+    this.chunks[chunk]![at] = kind;
+    return at + 1;
   }
 
   /** The chunk that has `bytes` free at `used` (a new one when the last is full; a big entry gets its own). */
@@ -121,14 +153,29 @@ export class ReplyTable {
     let at = address % CHUNK;
     at += 4 + view.getUint32(at);
     const kind = bytes[at++];
-    const aLength = view.getUint32(at);
-    const a = decoder.decode(bytes.subarray(at + 4, at + 4 + aLength));
-    at += 4 + aLength;
-    const bLength = view.getUint32(at);
-    if (kind === KIND_SUCCESS) return { kind: "success", reason: a };
-    const b = bLength === 0 ? undefined : (JSON.parse(decoder.decode(bytes.subarray(at + 4, at + 4 + bLength))) as NormalizedReply);
-    return { kind: "xml", xml: a, reply: b as NormalizedReply };
+    const next = () => {
+      const length = view.getUint32(at);
+      const text = decoder.decode(bytes.subarray(at + 4, at + 4 + length));
+      at += 4 + length;
+      return text;
+    };
+    if (kind === KIND_SUCCESS) return { kind: "success", reason: next() };
+    if (kind === KIND_XML) {
+      const xml = next();
+      const json = next();
+      return { kind: "xml", xml, reply: (json === "" ? undefined : JSON.parse(json)) as NormalizedReply };
+    }
+    const toUser = next();
+    const fromUser = next();
+    const createTime = view.getUint32(at);
+    at += 4;
+    const reply = JSON.parse(next()) as Exclude<NormalizedReply, { type: "success" }>;
+    return { kind: "xml", xml: buildReplyXml(reply, toUser, fromUser, createTime), reply, address: { toUser, fromUser, createTime } };
   }
+}
+
+function isUint32(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
 }
 
 function putString(bytes: Uint8Array, view: DataView, at: number, text: string): number {

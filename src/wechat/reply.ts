@@ -7,8 +7,18 @@ import { cdata } from "./xml";
 
 /** What the callback answers WeChat with. */
 export type WechatReply =
-  | { readonly kind: "xml"; readonly xml: string; readonly reply: NormalizedReply }
+  | { readonly kind: "xml"; readonly xml: string; readonly reply: NormalizedReply; readonly address?: ReplyAddress }
   | { readonly kind: "success"; readonly reason: string };
+
+/**
+ * What `xml` was built from besides the reply: buildReplyXml(reply, toUser, fromUser, createTime)
+ * gives `xml` again, so the dedup table keeps these few bytes instead of the XML.
+ */
+export interface ReplyAddress {
+  readonly toUser: string;
+  readonly fromUser: string;
+  readonly createTime: number;
+}
 
 export const SUCCESS_REPLY: WechatReply = Object.freeze({ kind: "success", reason: "success" });
 

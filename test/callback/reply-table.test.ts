@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ReplyTable, hashKey } from "../../src/callback/reply-table";
 import { createMemoryDedup } from "../../src/callback/dedup";
-import type { WechatReply } from "../../src/wechat/reply";
+import { buildReplyXml, type NormalizedReply, type WechatReply } from "../../src/wechat/reply";
 
 const xmlReply = (i: number): WechatReply => ({
   kind: "xml",
@@ -45,6 +45,53 @@ describe("ReplyTable", () => {
     expect(table.get("big", hashKey("big"))).toEqual(big);
     expect(table.get("a", hashKey("a"))).toEqual(xmlReply(1));
     expect(table.get("b", hashKey("b"))).toEqual(xmlReply(2));
+  });
+});
+
+describe("ReplyTable, replies stored by address", () => {
+  const replies: Array<Exclude<NormalizedReply, { type: "success" }>> = [
+    { type: "text", msg: "你好 😀 ]]> <b>" },
+    { type: "image", msg: "media-1" },
+    { type: "video", msg: "m", title: "标题", desc: "" },
+    { type: "music", title: "t", desc: "d", musicUrl: "http://m", hqMusicUrl: "", thumbMediaId: "th" },
+    { type: "news", articles: [{ title: "a", description: "b", picUrl: "http://p", url: "http://u" }] },
+    { type: "transfer_customer_service", kfAccount: "kf@x" },
+  ];
+  const addressed = (reply: Exclude<NormalizedReply, { type: "success" }>, i: number, createTime = 1_700_000_000 + i): WechatReply => {
+    const address = { toUser: `oUser${i}`, fromUser: "gh_账号", createTime };
+    return { kind: "xml", xml: buildReplyXml(reply, address.toUser, address.fromUser, createTime), reply, address };
+  };
+
+  test("every reply type comes back with the same XML, rebuilt from the address", () => {
+    const table = new ReplyTable();
+    replies.forEach((r, i) => table.set(`m:${i}`, hashKey(`m:${i}`), addressed(r, i)));
+    replies.forEach((r, i) => {
+      const got = table.get(`m:${i}`, hashKey(`m:${i}`));
+      expect(got).toEqual(addressed(r, i));
+      expect(got?.kind === "xml" && got.xml).toBe((addressed(r, i) as { xml: string }).xml);
+    });
+  });
+
+  test("a CreateTime that is not a 32-bit unsigned number keeps the XML itself", () => {
+    const table = new ReplyTable();
+    const odd = addressed(replies[0]!, 1, 2 ** 33);
+    table.set("k", hashKey("k"), odd);
+    const got = table.get("k", hashKey("k"));
+    expect(got?.kind).toBe("xml");
+    if (got?.kind !== "xml" || odd.kind !== "xml") throw new Error("unreachable");
+    expect([got.xml, got.reply]).toEqual([odd.xml, odd.reply]);
+  });
+
+  test("an addressed entry takes far fewer bytes than the XML would", () => {
+    const full = new ReplyTable();
+    const compact = new ReplyTable();
+    for (let i = 0; i < 20_000; i++) {
+      const r = addressed(replies[0]!, i);
+      compact.set(`m:${i}`, hashKey(`m:${i}`), r);
+      const { address: _, ...withoutAddress } = r as WechatReply & { address?: unknown };
+      full.set(`m:${i}`, hashKey(`m:${i}`), withoutAddress as WechatReply);
+    }
+    expect(compact.bytesStored * 2).toBeLessThan(full.bytesStored);
   });
 });
 
