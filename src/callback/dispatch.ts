@@ -24,10 +24,10 @@ export async function dispatch(msg: InboundMessage, route: Route, rt: ServiceRun
   }
   const remaining = Math.max(0, startedMs + rt.config.replyTimeoutMs - rt.deps.now());
   // workerNum bounds the backend calls; the deadline also counts the time spent waiting for a slot
-  const work = rt.limiter.run(async () => {
-    const full = await withUserInfo(msg, rt, Math.floor(rt.config.replyTimeoutMs * USERINFO_SHARE));
-    return callBackend(full, route, rt);
-  });
+  // without userInfo the backend call is the whole task: no extra async step per message
+  const work = rt.config.dontAppendUserinfo || !rt.deps.userInfo
+    ? rt.limiter.run(() => callBackend(msg, route, rt))
+    : rt.limiter.run(async () => callBackend(await withUserInfo(msg, rt, Math.floor(rt.config.replyTimeoutMs * USERINFO_SHARE)), route, rt));
   const result = await withinDeadline(work, remaining);
   if (result === LATE) {
     work.then((late) => lateReply(late, msg, route, rt)).catch(() => {});

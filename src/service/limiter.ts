@@ -20,16 +20,36 @@ export function createLimiter(max: number): Limiter {
     else active--;
   };
   return {
-    async run<T>(task: () => Promise<T>): Promise<T> {
-      if (active < max) active++;
-      else await new Promise<void>((resolve) => queue.push(resolve)); // the slot is handed over, active unchanged
-      try {
-        return await task();
-      } finally {
-        release();
+    run<T>(task: () => Promise<T>): Promise<T> {
+      if (active < max) {
+        active++;
+        return runHolding(task, release);
       }
+      // the slot is handed over by release(), active unchanged
+      return new Promise<void>((resolve) => queue.push(resolve)).then(() => runHolding(task, release));
     },
     get active() { return active; },
     get waiting() { return queue.length; },
   };
+}
+
+/** Runs `task` on a slot already taken and gives the slot back however it ends (a throw included). */
+function runHolding<T>(task: () => Promise<T>, release: () => void): Promise<T> {
+  let result: Promise<T>;
+  try {
+    result = task();
+  } catch (err) {
+    release();
+    return Promise.reject(err);
+  }
+  return result.then(
+    (value) => {
+      release();
+      return value;
+    },
+    (err: unknown) => {
+      release();
+      throw err;
+    },
+  );
 }
