@@ -40,7 +40,7 @@ export async function withUserInfo(msg: InboundMessage, rt: ServiceRuntime, budg
 export async function callBackend(msg: InboundMessage, route: Route, rt: ServiceRuntime): Promise<BackendResult> {
   const started = performance.now();
   // the hard timeout covers the whole exchange, body included; one shared timer instead of
-  // AbortSignal.timeout per request (~4 us each, see docs/performance.md)
+  // AbortSignal.timeout per request (~4 us each, see README "Performance")
   const abort = new AbortController();
   const hard = deadlines.add(BACKEND_HARD_TIMEOUT_MS, () => abort.abort(new DOMException("The operation timed out.", "TimeoutError")));
   try {

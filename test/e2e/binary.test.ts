@@ -73,6 +73,17 @@ describe("compiled executable", () => {
     expect(r.stderr.toString()).toContain("services[0].workerNum");
   });
 
+  test("a .env in the working directory is not read (only the real environment counts)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wxgw-dotenv-"));
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify(rawConfig({ workerNum: "five" })));
+    writeFileSync(join(dir, ".env"), `CONF_FILE=${bad}\n`);
+    const fromDotenv = Bun.spawnSync([binary, "check-config"], { cwd: dir, env: { PATH: process.env.PATH ?? "" }, stdout: "pipe", stderr: "pipe" });
+    expect(fromDotenv.exitCode).toBe(0); // the embedded sample, not bad.json
+    const fromEnv = Bun.spawnSync([binary, "check-config"], { cwd: dir, env: { PATH: process.env.PATH ?? "", CONF_FILE: bad }, stdout: "pipe", stderr: "pipe" });
+    expect(fromEnv.exitCode).toBe(3);
+  });
+
   test("starts on the embedded sample when no config exists, and says so", async () => {
     expect(existsSync(join(work, "sample.conf.json"))).toBe(false);
     // the embedded sample listens on 7080; if something else holds it here (a benchmark), the gateway must exit 4
