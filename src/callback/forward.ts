@@ -7,6 +7,7 @@ import type { InboundMessage, Route } from "../wechat/message";
 import { normalizeReply, type NormalizedReply } from "../wechat/reply";
 import type { ServiceRuntime } from "../service/runtime";
 import { deadlines, type Deadline } from "../util/deadlines";
+import { createBackendAborts } from "./backend-abort";
 
 /** A backend that never answers must not hold sockets forever, even with async-reply. */
 export const BACKEND_HARD_TIMEOUT_MS = 30_000;
@@ -37,20 +38,14 @@ export async function withUserInfo(msg: InboundMessage, rt: ServiceRuntime, budg
   }
 }
 
+/** fetches started within this many ms share one abort signal (callback/backend-abort) */
+const HARD_TIMEOUT_GRANULARITY_MS = 1000;
+const hardTimeout = createBackendAborts(BACKEND_HARD_TIMEOUT_MS, HARD_TIMEOUT_GRANULARITY_MS);
+
+/** The hard timeout covers the whole exchange, body included. */
 export async function callBackend(msg: InboundMessage, route: Route, rt: ServiceRuntime): Promise<BackendResult> {
   const started = performance.now();
-  // the hard timeout covers the whole exchange, body included; one shared timer instead of
-  // AbortSignal.timeout per request (~4 us each, see README "Performance")
-  const abort = new AbortController();
-  const hard = deadlines.add(BACKEND_HARD_TIMEOUT_MS, () => abort.abort(new DOMException("The operation timed out.", "TimeoutError")));
-  try {
-    return await exchange(msg, route, rt, abort.signal, started);
-  } finally {
-    hard.cancel();
-  }
-}
-
-async function exchange(msg: InboundMessage, route: Route, rt: ServiceRuntime, signal: AbortSignal, started: number): Promise<BackendResult> {
+  const signal = hardTimeout.signal();
   const observe = (outcome: string) => rt.deps.metrics.backendLatency(rt.config.name, outcome, (performance.now() - started) / 1000);
   let res: Response;
   try {
