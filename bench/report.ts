@@ -44,15 +44,18 @@ export interface Report {
   readonly allMet: boolean;
 }
 
-export function renderReport(dirs: readonly string[], labels: { ours: string; ceiling: string }): Report {
-  const results: Row[] = dirs.flatMap((d) => tsv(join(d, "results.tsv")).map((r) => ({ ...r, requests: String(wrkRequests(d, r)) })));
+export function renderReport(dirs: readonly string[], labels: { ours: string; ceiling: string }, method = ""): Report {
+  const results: Row[] = dirs.flatMap((d) => tsv(join(d, "results.tsv")).map((r) => ({ ...r, dir: d, requests: String(wrkRequests(d, r)) })));
   const gateways = dirs.flatMap((d) => tsv(join(d, "gateways.tsv")));
   const out: string[] = [];
   const checks: Array<[string, boolean]> = [];
   const env = dirs.map((d) => join(d, "env.txt")).find(existsSync);
-  if (env) out.push("```", ...readFileSync(env, "utf8").trim().split("\n").filter((l) => !l.startsWith("gateway ")), "```", "");
+  if (env) {
+    const lines = readFileSync(env, "utf8").trim().split("\n").filter((l) => !l.startsWith("gateway ") && !(method && l.startsWith("params:")));
+    out.push("```", ...lines, ...(method ? [method] : []), "```", "");
+  }
 
-  out.push("| scenario | conns | wx-gateway req/s | ceiling req/s | ratio (target) | p50 ms gw / ceil | p99 ms gw / ceil | non2xx / sock err / bad body | backend calls / requests | gw CPU % |");
+  out.push("| scenario | conns | wx-gateway req/s | ceiling req/s | ratio (target) [paired ratios, min-max] | p50 ms gw / ceil | p99 ms gw / ceil | non2xx / sock err / bad body | backend calls / requests | gw CPU % |");
   out.push("|---|---:|---:|---:|---:|---|---|---|---|---:|");
   const cells = [...new Set(results.map((r) => `${r.scenario}\t${r.conns}`))];
   for (const cell of cells) {
@@ -62,7 +65,7 @@ export function renderReport(dirs: readonly string[], labels: { ours: string; ce
     const ceil = rows.filter((r) => r.label === labels.ceiling);
     const num = (rs: Row[], f: string) => median(rs.map((r) => Number(r[f])));
     const paired = ours.map((o) => {
-      const c = ceil.find((x) => x.round === o.round);
+      const c = ceil.find((x) => x.round === o.round && x.dir === o.dir);
       return c ? Number(o.rps) / Number(c.rps) : NaN;
     }).filter(Number.isFinite);
     const ratio = paired.length ? median(paired) : num(ours, "rps") / num(ceil, "rps");
@@ -72,7 +75,7 @@ export function renderReport(dirs: readonly string[], labels: { ours: string; ce
     const requests = sum("requests");
     const target = TARGETS.ratio[scenario];
     out.push(
-      `| ${scenario} | ${conns} | ${fmt(num(ours, "rps"))} | ${fmt(num(ceil, "rps"))} | ${ratio.toFixed(2)}${target ? ` (≥ ${target})` : ""} | ` +
+      `| ${scenario} | ${conns} | ${fmt(num(ours, "rps"))} | ${fmt(num(ceil, "rps"))} | ${ratio.toFixed(2)}${target ? ` (≥ ${target})` : ""}${paired.length > 1 ? ` [${Math.min(...paired).toFixed(2)}-${Math.max(...paired).toFixed(2)}]` : ""} | ` +
         `${fmt(num(ours, "p50_ms"), 2)} / ${fmt(num(ceil, "p50_ms"), 2)} | ${fmt(num(ours, "p99_ms"), 2)} / ${fmt(num(ceil, "p99_ms"), 2)} | ` +
         `${sum("non2xx")} / ${sum("sock_err")} / ${sum("bad_body")} | ${scenario === "echo" ? "-" : `${fmt(backend)} / ${fmt(requests)}`} | ${fmt(num(ours, "gw_cpu_pct"))} |`,
     );

@@ -12,8 +12,15 @@
  * bench/conf/gateway-nodedup.json, because the kit cycles through 1000 pre-encrypted bodies and a
  * dedup cache would answer the repeats without work (see the kit's README).
  *
+ * Interleaving: on a shared VM the machine's speed drifts by up to 2x within minutes, so a pair of
+ * measurements is only comparable when taken close together. By default every round runs the kit once
+ * per scenario and concurrency (gateway and ceiling back to back, ~20 s apart, the order swapped every
+ * round) instead of once per round for everything (a minute or more apart). `--coarse` runs the kit's
+ * own rounds instead. Each ratio is the median over rounds of the paired ratios.
+ *
  * usage: bun bench/run.ts [-d SECS] [-w SECS] [-r ROUNDS] [-c "16 64"] [-s "echo text aes"] [-S N]
- *                         [-p split|none|G:L] [-o DIR] [-q] [--no-build] [--kit DIR] [--gateway 'COMMAND']
+ *                         [-p split|none|G:L] [-o DIR] [-q] [--no-build] [--coarse] [--kit DIR]
+ *                         [--gateway 'COMMAND']
  *   --gateway: what to measure instead of dist/wx-gateway (another build, `env NAME=value prog`).
  */
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -21,11 +28,14 @@ import { join, resolve } from "node:path";
 import { renderReport } from "./report";
 
 const root = resolve(import.meta.dir, "..");
-const KIT_FLAGS = new Set(["-d", "-w", "-r", "-c", "-S", "-p", "-t", "-n"]);
+const KIT_FLAGS = new Set(["-d", "-w", "-S", "-p", "-t", "-n"]);
 
 interface Options {
   readonly kitArgs: string[];
   readonly scenarios: string[];
+  readonly rounds: number;
+  readonly conns: string[];
+  readonly coarse: boolean;
   readonly out: string;
   readonly build: boolean;
   readonly kit: string;
@@ -35,6 +45,9 @@ interface Options {
 function parseOptions(argv: readonly string[]): Options {
   const kitArgs: string[] = [];
   let scenarios = ["echo", "text", "aes"];
+  let rounds = 2;
+  let conns = ["16", "64"];
+  let coarse = false;
   let out = `/tmp/wxgw-bench-${new Date().toISOString().replace(/[:.]/g, "-")}`;
   let build = true;
   let kit = "";
@@ -49,6 +62,9 @@ function parseOptions(argv: readonly string[]): Options {
     if (KIT_FLAGS.has(arg)) kitArgs.push(arg, value());
     else if (arg === "-q") kitArgs.push(arg);
     else if (arg === "-s") scenarios = value().split(/\s+/).filter(Boolean);
+    else if (arg === "-r") rounds = Math.max(1, Number(value()) || 1);
+    else if (arg === "-c") conns = value().split(/\s+/).filter(Boolean);
+    else if (arg === "--coarse") coarse = true;
     else if (arg === "-o") out = resolve(value());
     else if (arg === "--no-build") build = false;
     else if (arg === "--kit") kit = resolve(value());
@@ -57,7 +73,7 @@ function parseOptions(argv: readonly string[]): Options {
   }
   kit ||= join(root, "bench/kit");
   if (!existsSync(join(kit, "run.sh"))) throw new Error(`no run.sh in ${kit}`);
-  return { kitArgs, scenarios, out, build, kit, gateway };
+  return { kitArgs, scenarios, rounds, conns, coarse, out, build, kit, gateway };
 }
 
 /**
@@ -95,18 +111,33 @@ function main(): number {
     { dir: "aes", conf: "bench/conf/gateway-nodedup.json", scenarios: opts.scenarios.filter((s) => s === "aes") },
   ].filter((p) => p.scenarios.length > 0);
   const dirs: string[] = [];
-  for (const pass of passes) {
-    const dir = join(opts.out, pass.dir);
-    const conf = join(root, pass.conf);
-    const code = run([
-      join(opts.kit, "run.sh"), ...opts.kitArgs, "-s", pass.scenarios.join(" "), "-o", dir,
-      "wx-gateway", conf, gateway,
-      "ceiling", conf, ceiling,
-    ], PATH);
-    if (code !== 0) console.error(`kit run for ${pass.scenarios.join(" ")} exited with ${code}`);
+  const kitRun = (dir: string, conf: string, kitArgs: string[], ceilingFirst: boolean) => {
+    const ours = ["wx-gateway", conf, gateway];
+    const bare = ["ceiling", conf, ceiling];
+    const code = run([join(opts.kit, "run.sh"), ...opts.kitArgs, ...kitArgs, "-o", dir, ...(ceilingFirst ? [...bare, ...ours] : [...ours, ...bare])], PATH);
+    if (code !== 0) console.error(`kit run ${dir} exited with ${code}`);
     dirs.push(dir);
+  };
+  if (opts.coarse) {
+    for (const pass of passes) {
+      kitRun(join(opts.out, pass.dir), join(root, pass.conf), ["-r", String(opts.rounds), "-c", opts.conns.join(" "), "-s", pass.scenarios.join(" ")], false);
+    }
+  } else {
+    for (let r = 1; r <= opts.rounds; r++) {
+      for (const pass of passes) {
+        for (const scenario of pass.scenarios) {
+          for (const c of opts.conns) {
+            kitRun(join(opts.out, `r${r}-${scenario}-c${c}`), join(root, pass.conf), ["-r", "1", "-c", c, "-s", scenario], r % 2 === 0);
+          }
+        }
+      }
+    }
   }
-  const report = renderReport(dirs, { ours: "wx-gateway", ceiling: "ceiling" });
+  const method = opts.coarse
+    ? ""
+    : `params: interleaved, ${opts.rounds} rounds × scenarios [${opts.scenarios.join(" ")}] × conns [${opts.conns.join(" ")}], ` +
+      `each a kit run of gateway and ceiling back to back (order swapped every round); ${opts.kitArgs.join(" ")}`;
+  const report = renderReport(dirs, { ours: "wx-gateway", ceiling: "ceiling" }, method);
   writeFileSync(join(opts.out, "report.md"), report.text);
   console.log(`\n${report.text}\nreport: ${join(opts.out, "report.md")}`);
   return report.allMet ? 0 : 2;
