@@ -18,6 +18,8 @@ const KIND_SUCCESS = 0;
 const KIND_XML = 1;
 /** an XML reply stored as its address and backend reply, the XML rebuilt on a hit (~100 bytes, not ~300) */
 const KIND_ADDRESSED = 2;
+/** the same for a text reply, its message stored as it is instead of as JSON */
+const KIND_ADDRESSED_TEXT = 3;
 /** chunk size, and the span of one chunk in an entry address (chunk * SPAN + offset) */
 const CHUNK = 1 << 20;
 
@@ -27,9 +29,8 @@ export function hashKey(key: string): number {
 }
 
 export class ReplyTable {
-  /** entry address + 1 per slot; 0 = empty */
-  private slots = new Int32Array(1024);
-  private hashes = new Int32Array(1024);
+  /** open-addressing index, two ints per slot: [hash, entry address + 1]; address 0 = empty slot */
+  private index = new Int32Array(2 * 1024);
   private chunks: Uint8Array[] = [];
   private views: DataView[] = [];
   /** bytes used in the last chunk */
@@ -46,59 +47,66 @@ export class ReplyTable {
   }
 
   get(key: string, hash: number): WechatReply | undefined {
-    const at = this.find(key, hash);
-    return at < 0 ? undefined : this.read(this.slots[at]! - 1);
+    const index = this.index;
+    const mask = (index.length >> 1) - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const s = index[2 * i + 1]!;
+      if (s === 0) return undefined;
+      if (index[2 * i] === hash && this.keyAt(s - 1) === key) return this.read(s - 1);
+    }
   }
 
   /** Stores the reply for a key not in the table (an existing key keeps its first reply). */
   set(key: string, hash: number, reply: WechatReply): void {
-    if (this.find(key, hash) >= 0) return;
-    if ((this.count + 1) * 2 > this.slots.length) this.resizeIndex(this.slots.length * 2);
-    const offset = this.write(key, reply);
-    const mask = this.slots.length - 1;
+    if ((this.count + 1) * 2 > this.index.length >> 1) this.resizeIndex(this.index.length);
+    const index = this.index;
+    const mask = (index.length >> 1) - 1;
+    // one probe: it ends at the key (kept as it is) or at the free slot the key goes into
     let i = hash & mask;
-    while (this.slots[i] !== 0) i = (i + 1) & mask;
-    this.slots[i] = offset + 1;
-    this.hashes[i] = hash;
+    for (let s = index[2 * i + 1]!; s !== 0; i = (i + 1) & mask, s = index[2 * i + 1]!) {
+      if (index[2 * i] === hash && this.keyAt(s - 1) === key) return;
+    }
+    index[2 * i] = hash;
+    index[2 * i + 1] = this.write(key, reply) + 1;
     this.count++;
   }
 
-  /** Slot index of the key, or -1. */
-  private find(key: string, hash: number): number {
-    const mask = this.slots.length - 1;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const s = this.slots[i]!;
-      if (s === 0) return -1;
-      if (this.hashes[i] === hash && this.keyAt(s - 1) === key) return i;
+  /** Doubles the number of slots. */
+  private resizeIndex(ints: number): void {
+    const old = this.index;
+    const index = new Int32Array(2 * ints);
+    const mask = ints - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j + 1] === 0) continue;
+      let i = old[j]! & mask;
+      while (index[2 * i + 1] !== 0) i = (i + 1) & mask;
+      index[2 * i] = old[j]!;
+      index[2 * i + 1] = old[j + 1]!;
     }
-  }
-
-  private resizeIndex(capacity: number): void {
-    const slots = new Int32Array(capacity);
-    const hashes = new Int32Array(capacity);
-    const mask = capacity - 1;
-    for (let j = 0; j < this.slots.length; j++) {
-      if (this.slots[j] === 0) continue;
-      let i = this.hashes[j]! & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-      slots[i] = this.slots[j]!;
-      hashes[i] = this.hashes[j]!;
-    }
-    this.slots = slots;
-    this.hashes = hashes;
+    this.index = index;
   }
 
   // entry: [u32 key bytes][key][u8 kind] then, by kind (strings as [u32 bytes][UTF-8]):
   //   success: reason · xml: XML, backend reply as JSON
-  //   addressed: toUser, fromUser, [u32 createTime], backend reply as JSON
+  //   addressed: toUser, fromUser, [u32 createTime], backend reply as JSON (text: its msg)
   private write(key: string, reply: WechatReply): number {
     if (reply.kind === "success") {
       const at = this.begin(key, KIND_SUCCESS, reply.reason.length);
       this.used = putString(this.chunks[this.chunks.length - 1]!, this.views[this.views.length - 1]!, at, reply.reason);
       return this.entryStart;
     }
-    const json = reply.reply === undefined ? "" : JSON.stringify(reply.reply);
     const address = reply.address;
+    const textMsg = address !== undefined && reply.reply?.type === "text" && isUint32(address.createTime) ? reply.reply.msg : undefined;
+    if (address !== undefined && textMsg !== undefined) {
+      let at = this.begin(key, KIND_ADDRESSED_TEXT, address.toUser.length + address.fromUser.length + textMsg.length + 4);
+      const bytes = this.chunks[this.chunks.length - 1]!;
+      const view = this.views[this.views.length - 1]!;
+      at = putString(bytes, view, putString(bytes, view, at, address.toUser), address.fromUser);
+      view.setUint32(at, address.createTime);
+      this.used = putString(bytes, view, at + 4, textMsg);
+      return this.entryStart;
+    }
+    const json = reply.reply === undefined ? "" : JSON.stringify(reply.reply);
     if (address === undefined || json === "" || reply.reply.type === "success" || !isUint32(address.createTime)) {
       const at = this.begin(key, KIND_XML, reply.xml.length + json.length);
       const bytes = this.chunks[this.chunks.length - 1]!;
@@ -169,7 +177,7 @@ export class ReplyTable {
     const fromUser = next();
     const createTime = view.getUint32(at);
     at += 4;
-    const reply = JSON.parse(next()) as Exclude<NormalizedReply, { type: "success" }>;
+    const reply = (kind === KIND_ADDRESSED_TEXT ? { type: "text", msg: next() } : JSON.parse(next())) as Exclude<NormalizedReply, { type: "success" }>;
     return { kind: "xml", xml: buildReplyXml(reply, toUser, fromUser, createTime), reply, address: { toUser, fromUser, createTime } };
   }
 }
