@@ -96,30 +96,24 @@ export class ReplyTable {
       return this.entryStart;
     }
     const address = reply.address;
-    const textMsg = address !== undefined && reply.reply?.type === "text" && isUint32(address.createTime) ? reply.reply.msg : undefined;
-    if (address !== undefined && textMsg !== undefined) {
-      let at = this.begin(key, KIND_ADDRESSED_TEXT, address.toUser.length + address.fromUser.length + textMsg.length + 4);
-      const bytes = this.chunks[this.chunks.length - 1]!;
-      const view = this.views[this.views.length - 1]!;
-      at = putString(bytes, view, putString(bytes, view, at, address.toUser), address.fromUser);
-      view.setUint32(at, address.createTime);
-      this.used = putString(bytes, view, at + 4, textMsg);
-      return this.entryStart;
-    }
-    const json = reply.reply === undefined ? "" : JSON.stringify(reply.reply);
-    if (address === undefined || json === "" || reply.reply.type === "success" || !isUint32(address.createTime)) {
+    const inner = reply.reply;
+    if (address === undefined || inner === undefined || inner.type === "success" || !isUint32(address.createTime)) {
+      const json = inner === undefined ? "" : JSON.stringify(inner);
       const at = this.begin(key, KIND_XML, reply.xml.length + json.length);
       const bytes = this.chunks[this.chunks.length - 1]!;
       const view = this.views[this.views.length - 1]!;
       this.used = putString(bytes, view, putString(bytes, view, at, reply.xml), json);
       return this.entryStart;
     }
-    let at = this.begin(key, KIND_ADDRESSED, address.toUser.length + address.fromUser.length + json.length + 4);
+    // a text reply keeps its msg as it is; any other type its JSON
+    const payload = inner.type === "text" ? inner.msg : JSON.stringify(inner);
+    const kind = inner.type === "text" ? KIND_ADDRESSED_TEXT : KIND_ADDRESSED;
+    let at = this.begin(key, kind, address.toUser.length + address.fromUser.length + payload.length + 4);
     const bytes = this.chunks[this.chunks.length - 1]!;
     const view = this.views[this.views.length - 1]!;
     at = putString(bytes, view, putString(bytes, view, at, address.toUser), address.fromUser);
     view.setUint32(at, address.createTime);
-    this.used = putString(bytes, view, at + 4, json);
+    this.used = putString(bytes, view, at + 4, payload);
     return this.entryStart;
   }
 
