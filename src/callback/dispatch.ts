@@ -25,9 +25,11 @@ export async function dispatch(msg: InboundMessage, route: Route, rt: ServiceRun
   const remaining = Math.max(0, startedMs + rt.config.replyTimeoutMs - rt.deps.now());
   // workerNum bounds the backend calls; the deadline also counts the time spent waiting for a slot
   // without userInfo the backend call is the whole task: no extra async step per message
-  const work = rt.config.dontAppendUserinfo || !rt.deps.userInfo
+  const lookup = rt.config.dontAppendUserinfo ? undefined : rt.deps.userInfo;
+  const budgetMs = Math.floor(rt.config.replyTimeoutMs * USERINFO_SHARE);
+  const work = lookup === undefined
     ? rt.limiter.run(() => callBackend(msg, route, rt))
-    : rt.limiter.run(async () => callBackend(await withUserInfo(msg, rt, Math.floor(rt.config.replyTimeoutMs * USERINFO_SHARE)), route, rt));
+    : rt.limiter.run(async () => callBackend(await withUserInfo(msg, rt, lookup, budgetMs), route, rt));
   const result = await withinDeadline(work, remaining);
   if (result === LATE) {
     work.then((late) => lateReply(late, msg, route, rt)).catch(() => {});

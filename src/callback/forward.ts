@@ -5,7 +5,7 @@
  */
 import type { InboundMessage, Route } from "../wechat/message";
 import { normalizeReply, type NormalizedReply } from "../wechat/reply";
-import type { ServiceRuntime } from "../service/runtime";
+import type { ServiceRuntime, UserInfoLookup } from "../service/runtime";
 import { deadlines, type Deadline } from "../util/deadlines";
 import { createBackendAborts } from "./backend-abort";
 
@@ -19,9 +19,7 @@ export type BackendResult =
   | { readonly ok: false; readonly category: "backend-error" | "bad-reply"; readonly reason: string };
 
 /** Adds userInfo/userInfoError, bounded so a slow user/info lookup never eats the reply deadline. */
-export async function withUserInfo(msg: InboundMessage, rt: ServiceRuntime, budgetMs: number): Promise<InboundMessage> {
-  const lookup = rt.deps.userInfo;
-  if (rt.config.dontAppendUserinfo || !lookup) return msg;
+export async function withUserInfo(msg: InboundMessage, rt: ServiceRuntime, lookup: UserInfoLookup, budgetMs: number): Promise<InboundMessage> {
   const openId = msg.FromUserName;
   if (!openId) return { ...msg, userInfo: null, userInfoError: "no FromUserName" };
   let deadline: Deadline | undefined;

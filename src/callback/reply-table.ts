@@ -91,43 +91,45 @@ export class ReplyTable {
   //   addressed: toUser, fromUser, [u32 createTime], backend reply as JSON (text: its msg)
   private write(key: string, reply: WechatReply): number {
     if (reply.kind === "success") {
-      const at = this.begin(key, KIND_SUCCESS, reply.reason.length);
-      this.used = putString(this.chunks[this.chunks.length - 1]!, this.views[this.views.length - 1]!, at, reply.reason);
-      return this.entryStart;
+      const entry = this.begin(key, KIND_SUCCESS, reply.reason.length);
+      this.put(reply.reason);
+      return entry;
     }
     const address = reply.address;
     const inner = reply.reply;
     if (address === undefined || inner === undefined || inner.type === "success" || !isUint32(address.createTime)) {
       const json = inner === undefined ? "" : JSON.stringify(inner);
-      const at = this.begin(key, KIND_XML, reply.xml.length + json.length);
-      const bytes = this.chunks[this.chunks.length - 1]!;
-      const view = this.views[this.views.length - 1]!;
-      this.used = putString(bytes, view, putString(bytes, view, at, reply.xml), json);
-      return this.entryStart;
+      const entry = this.begin(key, KIND_XML, reply.xml.length + json.length);
+      this.put(reply.xml);
+      this.put(json);
+      return entry;
     }
     // a text reply keeps its msg as it is; any other type its JSON
     const payload = inner.type === "text" ? inner.msg : JSON.stringify(inner);
-    const kind = inner.type === "text" ? KIND_ADDRESSED_TEXT : KIND_ADDRESSED;
-    let at = this.begin(key, kind, address.toUser.length + address.fromUser.length + payload.length + 4);
-    const bytes = this.chunks[this.chunks.length - 1]!;
-    const view = this.views[this.views.length - 1]!;
-    at = putString(bytes, view, putString(bytes, view, at, address.toUser), address.fromUser);
-    view.setUint32(at, address.createTime);
-    this.used = putString(bytes, view, at + 4, payload);
-    return this.entryStart;
+    const entry = this.begin(key, inner.type === "text" ? KIND_ADDRESSED_TEXT : KIND_ADDRESSED, address.toUser.length + address.fromUser.length + payload.length + 4);
+    this.put(address.toUser);
+    this.put(address.fromUser);
+    this.views[this.views.length - 1]!.setUint32(this.used, address.createTime);
+    this.used += 4;
+    this.put(payload);
+    return entry;
   }
 
-  /** address of the entry being written */
-  private entryStart = 0;
-
-  /** Reserves room for an entry with `units` UTF-16 units of payload; writes key and kind, returns where the payload goes. */
+  /**
+   * Reserves room for an entry with `units` UTF-16 units of payload and writes its key and kind;
+   * the payload follows at `used` (the entry is always in the last chunk). Returns the entry's address.
+   */
   private begin(key: string, kind: number, units: number): number {
     const chunk = this.reserve(13 + 3 * (key.length + units) + 4); // UTF-8: at most 3 bytes per UTF-16 unit; 4 string headers
-    const start = this.used;
-    this.entryStart = chunk * CHUNK + start;
-    const at = putString(this.chunks[chunk]!, this.views[chunk]!, start, key);
-    this.chunks[chunk]![at] = kind;
-    return at + 1;
+    const entry = chunk * CHUNK + this.used;
+    this.put(key);
+    this.chunks[chunk]![this.used++] = kind;
+    return entry;
+  }
+
+  /** Appends a string ([u32 bytes][UTF-8]) to the entry being written. */
+  private put(text: string): void {
+    this.used = putString(this.chunks[this.chunks.length - 1]!, this.views[this.views.length - 1]!, this.used, text);
   }
 
   /** The chunk that has `bytes` free at `used` (a new one when the last is full; a big entry gets its own). */

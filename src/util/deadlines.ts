@@ -1,7 +1,7 @@
 /**
  * @module util/deadlines
- * Many deadlines on one timer. Every callback has a reply deadline and a hard backend timeout, and
- * almost all of them are cancelled within milliseconds; a `setTimeout` (or `AbortSignal.timeout`)
+ * Many deadlines on one timer. Every forwarded callback has a reply deadline (and a userInfo budget
+ * when userInfo is on), and almost all of them are cancelled within milliseconds; a `setTimeout` (or `AbortSignal.timeout`)
  * per request costs 2–5 µs of a ~60 µs budget (bench/, README "Performance"). Deadlines are kept in
  * a list ordered by expiry — requests arrive in deadline order, so inserting walks back one step at
  * most in practice — and a single timer is armed for the earliest one. Cancelling unlinks the
