@@ -6,8 +6,8 @@
  */
 import { GatewayError, badRequest, unauthorized } from "../http/errors";
 import { readBodyLimited } from "../http/body";
-import { XmlError, parseWechatXml } from "../wechat/xml";
-import { MessageError, dedupKeyOf, routeOf, toInboundMessage, type InboundMessage } from "../wechat/message";
+import { XmlError } from "../wechat/xml";
+import { MessageError, dedupKeyOf, parseInboundXml, routeOf, type InboundMessage } from "../wechat/message";
 import { toChannelsMessage } from "../wechat/channels";
 import { encryptReply } from "../wechat/envelope";
 import type { WechatReply } from "../wechat/reply";
@@ -17,8 +17,9 @@ import { decodeBody } from "./decode";
 import { fingerprint } from "./replay";
 import { dispatch } from "./dispatch";
 
-const XML_HEADERS = { "content-type": "application/xml; charset=utf-8" };
-const TEXT_HEADERS = { "content-type": "text/plain; charset=utf-8" };
+// Headers instances, built once: a Response copies them, which is cheaper than building them from an object
+const XML = { headers: new Headers({ "content-type": "application/xml; charset=utf-8" }) };
+const TEXT = { headers: new Headers({ "content-type": "text/plain; charset=utf-8" }) };
 
 type Query = Record<string, string | undefined>;
 
@@ -27,7 +28,7 @@ export function handleVerify(query: Query, rt: ServiceRuntime): Response {
   verifyCallbackQuery(query, rt.config, rt.deps.now());
   if (query.echostr === undefined) throw badRequest("echostr is required");
   rt.deps.metrics.callback(rt.config.name, "verify", "verified");
-  return new Response(query.echostr, { headers: TEXT_HEADERS });
+  return new Response(query.echostr, TEXT);
 }
 
 /** POST: a message or event (SPEC §4.2–4.6). Errors are GatewayErrors; the app renders them. */
@@ -56,7 +57,7 @@ export async function handleCallback(request: Request, query: Query, rt: Service
 
 function parseMessage(text: string, rt: ServiceRuntime): InboundMessage {
   if (rt.config.isChannelsEc && text.trimStart().startsWith("{")) return toChannelsMessage(text);
-  return toInboundMessage(parseWechatXml(text));
+  return parseInboundXml(text);
 }
 
 function asGatewayError(err: unknown): GatewayError {
@@ -66,13 +67,13 @@ function asGatewayError(err: unknown): GatewayError {
 }
 
 function encodeReply(reply: WechatReply, q: CallbackQuery, encrypted: boolean, rt: ServiceRuntime): Response {
-  if (reply.kind === "success") return new Response("success", { headers: TEXT_HEADERS });
+  if (reply.kind === "success") return new Response("success", TEXT);
   if (rt.config.isChannelsEc) {
     // Channels shop: WeChat wants "success" (plain, never encrypted: 微信小店 消息推送 "回复 success 或空字符串(无需加密)");
     // a non-empty backend msg, whatever its type, is passed on as the answer, as the Go original does
     const msg = "msg" in reply.reply ? reply.reply.msg : "";
-    return new Response(msg || "success", { headers: TEXT_HEADERS });
+    return new Response(msg || "success", TEXT);
   }
-  if (!encrypted || !rt.crypto) return new Response(reply.xml, { headers: XML_HEADERS });
-  return new Response(encryptReply(rt.crypto, rt.config.token, reply.xml, q.timestamp, q.nonce), { headers: XML_HEADERS });
+  if (!encrypted || !rt.crypto) return new Response(reply.xml, XML);
+  return new Response(encryptReply(rt.crypto, rt.config.token, reply.xml, q.timestamp, q.nonce), XML);
 }

@@ -12,8 +12,6 @@
  */
 import { buildReplyXml, type NormalizedReply, type WechatReply } from "../wechat/reply";
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const KIND_SUCCESS = 0;
 const KIND_XML = 1;
 /** an XML reply stored as its address and backend reply, the XML rebuilt on a hit (~100 bytes, not ~300) */
@@ -31,7 +29,8 @@ export function hashKey(key: string): number {
 export class ReplyTable {
   /** open-addressing index, two ints per slot: [hash, entry address + 1]; address 0 = empty slot */
   private index = new Int32Array(2 * 1024);
-  private chunks: Uint8Array[] = [];
+  // Buffers: strings go in and out with write/toString at an offset, no view or result object per string
+  private chunks: Buffer[] = [];
   private views: DataView[] = [];
   /** bytes used in the last chunk */
   private used = CHUNK;
@@ -137,9 +136,9 @@ export class ReplyTable {
     const last = this.chunks.length - 1;
     // offsets stay below CHUNK: an oversized chunk holds its one entry and nothing after it
     if (last >= 0 && this.used + bytes <= CHUNK) return last;
-    const chunk = new Uint8Array(Math.max(CHUNK, bytes));
+    const chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK, bytes));
     this.chunks.push(chunk);
-    this.views.push(new DataView(chunk.buffer));
+    this.views.push(new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     this.used = 0;
     return last + 1;
   }
@@ -148,7 +147,7 @@ export class ReplyTable {
     const bytes = this.chunks[Math.floor(address / CHUNK)]!;
     const view = this.views[Math.floor(address / CHUNK)]!;
     const at = address % CHUNK;
-    return decoder.decode(bytes.subarray(at + 4, at + 4 + view.getUint32(at)));
+    return bytes.toString("utf8", at + 4, at + 4 + view.getUint32(at));
   }
 
   private read(address: number): WechatReply {
@@ -159,7 +158,7 @@ export class ReplyTable {
     const kind = bytes[at++];
     const next = () => {
       const length = view.getUint32(at);
-      const text = decoder.decode(bytes.subarray(at + 4, at + 4 + length));
+      const text = bytes.toString("utf8", at + 4, at + 4 + length);
       at += 4 + length;
       return text;
     };
@@ -182,8 +181,9 @@ function isUint32(n: number): boolean {
   return Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
 }
 
-function putString(bytes: Uint8Array, view: DataView, at: number, text: string): number {
-  const { written } = encoder.encodeInto(text, bytes.subarray(at + 4));
+/** the room was reserved (3 bytes per UTF-16 unit), so `write` never truncates */
+function putString(bytes: Buffer, view: DataView, at: number, text: string): number {
+  const written = bytes.write(text, at + 4, "utf8");
   view.setUint32(at, written);
   return at + 4 + written;
 }

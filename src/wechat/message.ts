@@ -3,7 +3,8 @@
  * Parsed callback (XML object or Channels JSON) → the JSON body forwarded to the backend (SPEC §4.3):
  * counts and CreateTime become numbers, ids stay strings, and the Go original's flattened fields are added.
  */
-import type { XmlObject, XmlValue } from "./xml";
+import { parseWechatXml, type XmlObject, type XmlValue } from "./xml";
+import { scanFlatXml } from "./xml-scan";
 
 /** The body forwarded to the backend; its exact per-type shapes are the schemas in contract/. */
 export type InboundMessage = Record<string, unknown> & {
@@ -32,8 +33,10 @@ export class MessageError extends Error {
 const NUMERIC = new Set(["CreateTime", "Scale", "Count", "TotalCount", "FilterCount", "SentCount", "ErrorCount", "ResultCount"]);
 const INTEGER = /^-?\d{1,15}$/;
 
+const convertText = (key: string, value: string): unknown => (NUMERIC.has(key) && INTEGER.test(value.trim()) ? Number(value) : value);
+
 function convert(value: XmlValue, key: string): unknown {
-  if (typeof value === "string") return NUMERIC.has(key) && INTEGER.test(value.trim()) ? Number(value) : value;
+  if (typeof value === "string") return convertText(key, value);
   if (Array.isArray(value)) return value.map((v) => convert(v, key));
   const out: Record<string, unknown> = {};
   for (const k in value) out[k] = convert(value[k] as XmlValue, k);
@@ -64,7 +67,19 @@ function addFlattenedFields(msg: Record<string, unknown>): void {
 
 /** Converts the parsed `<xml>` content into the forwarded body. Throws MessageError when MsgType/Event is missing. */
 export function toInboundMessage(root: XmlObject): InboundMessage {
-  const msg = convert(root, "xml") as Record<string, unknown>;
+  return checked(convert(root, "xml") as Record<string, unknown>);
+}
+
+/**
+ * Callback XML → the forwarded body; the same as `toInboundMessage(parseWechatXml(text))`, with flat
+ * documents (most of the traffic) converted while they are scanned. Throws XmlError or MessageError.
+ */
+export function parseInboundXml(text: string): InboundMessage {
+  const flat = scanFlatXml(text, convertText);
+  return flat === undefined ? toInboundMessage(parseWechatXml(text)) : checked(flat);
+}
+
+function checked(msg: Record<string, unknown>): InboundMessage {
   if (typeof msg.MsgType !== "string" || msg.MsgType === "") throw new MessageError("MsgType is missing");
   if (msg.MsgType === "event" && (typeof msg.Event !== "string" || msg.Event === "")) throw new MessageError("Event is missing");
   addFlattenedFields(msg);

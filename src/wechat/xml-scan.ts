@@ -7,6 +7,7 @@
  * validator + parser, which decides (and words the error) exactly as before. So this scan never
  * accepts a document the full path refuses and never changes a value; it only skips the work for
  * the common case (test/wechat/xml-scan.test.ts compares both on generated documents).
+ * `scanFlatXml` is the same scan cut down to flat documents, building the forwarded message directly.
  */
 import type { XmlObject, XmlValue } from "./xml";
 
@@ -30,14 +31,8 @@ const LT = 60, GT = 62, SLASH = 47, BANG = 33;
 
 /** Parses `text` when it is in the simple subset; `undefined` means "use the full parser". */
 export function scanSimpleXml(text: string): XmlObject | undefined {
-  // the full parser normalises CR LF and strips a BOM: those documents go there
-  if (text.includes("\r") || text.charCodeAt(0) === 0xfeff) return undefined;
-  let i = 0;
-  if (text.startsWith("<?xml")) {
-    const decl = DECLARATION.exec(text);
-    if (!decl) return undefined;
-    i = decl[0].length;
-  }
+  let i = prologEnd(text);
+  if (i === -1) return undefined;
   const n = text.length;
   const stack: Frame[] = [];
   let root: Frame | undefined;
@@ -95,6 +90,77 @@ export function scanSimpleXml(text: string): XmlObject | undefined {
   }
   if (stack.length !== 0 || root === undefined || root.name !== "xml" || root.children === null) return undefined;
   return root.children;
+}
+
+/**
+ * The flattest case, which is most of WeChat's traffic (text, image, voice, location, link and most
+ * events): `<xml>` whose children are all text. Builds the caller's object directly, `leaf` giving
+ * each value, with no frames and no second pass; `undefined` for anything else (nested, repeated or
+ * array-typed elements, text beside the children), which then takes `scanSimpleXml`. For the
+ * documents it reads, the result equals `scanSimpleXml`'s with `leaf` applied to each value.
+ */
+export function scanFlatXml<T>(text: string, leaf: (name: string, value: string) => T): Record<string, T> | undefined {
+  let i = prologEnd(text);
+  if (i === -1) return undefined;
+  let open = text.indexOf("<", i);
+  if (open === -1 || !isBlank(text, i, open) || !text.startsWith("<xml>", open)) return undefined;
+  i = open + 5;
+  const out: Record<string, T> = {};
+  let count = 0;
+  for (;;) {
+    open = text.indexOf("<", i);
+    if (open === -1) return undefined;
+    if (!isBlank(text, i, open)) return undefined; // text beside the children: scanSimpleXml decides
+    if (text.charCodeAt(open + 1) === SLASH) {
+      if (!text.startsWith("</xml>", open)) return undefined;
+      i = open + 6;
+      return count > 0 && isBlank(text, i, text.length) ? out : undefined;
+    }
+    const nameEnd = scanName(text, open + 1);
+    if (nameEnd === -1) return undefined;
+    const name = text.slice(open + 1, nameEnd);
+    if (RESERVED.has(name) || ALWAYS_ARRAY.has(name) || Object.hasOwn(out, name)) return undefined;
+    let value = "";
+    const c = text.charCodeAt(nameEnd);
+    if (c === SLASH && text.charCodeAt(nameEnd + 1) === GT) {
+      i = nameEnd + 2;
+    } else if (c === GT) {
+      i = nameEnd + 1;
+      for (;;) {
+        const lt = text.indexOf("<", i);
+        if (lt === -1) return undefined;
+        if (lt > i) {
+          const piece = decodeText(text.slice(i, lt));
+          if (piece === undefined) return undefined;
+          value += piece;
+        }
+        if (text.charCodeAt(lt + 1) === SLASH) {
+          const close = lt + 2 + name.length;
+          if (!text.startsWith(name, lt + 2) || text.charCodeAt(close) !== GT) return undefined;
+          i = close + 1;
+          break;
+        }
+        if (!text.startsWith("<![CDATA[", lt)) return undefined; // a nested element: not flat
+        const end = text.indexOf("]]>", lt + 9);
+        if (end === -1) return undefined;
+        value += text.slice(lt + 9, end);
+        i = end + 3;
+      }
+    } else {
+      return undefined;
+    }
+    out[name] = leaf(name, value);
+    count++;
+  }
+}
+
+/** Where the document after its declaration starts, or -1 when the full parser must read it. */
+function prologEnd(text: string): number {
+  // the full parser normalises CR LF and strips a BOM: those documents go there
+  if (text.includes("\r") || text.charCodeAt(0) === 0xfeff) return -1;
+  if (!text.startsWith("<?xml")) return 0;
+  const decl = DECLARATION.exec(text);
+  return decl === null ? -1 : decl[0].length;
 }
 
 function attach(parent: Frame, name: string, value: XmlValue): void {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { scanSimpleXml } from "../../src/wechat/xml-scan";
+import { scanFlatXml, scanSimpleXml } from "../../src/wechat/xml-scan";
+import { parseInboundXml, toInboundMessage } from "../../src/wechat/message";
 import { parseWechatXml, parseWechatXmlFully } from "../../src/wechat/xml";
 
 const FIXTURES = join(import.meta.dir, "../fixtures/xml");
@@ -122,5 +123,57 @@ describe("scanSimpleXml agrees with the validating parser", () => {
     // the parser's prototype-pollution refusal is malformed input (400), not an internal error
     expect(() => parseWechatXml("<xml><constructor>1</constructor></xml>")).toThrow("malformed XML");
     expect(parseWechatXml("<xml><Content><![CDATA[a\u0001b]]></Content></xml>")).toEqual({ Content: "a\u0001b" });
+  });
+});
+
+describe("scanFlatXml reads the flat documents exactly as scanSimpleXml does", () => {
+  const tag = (name: string, value: string) => `${name}=${value}`;
+
+  test("on 20000 generated and mutated documents: whatever it reads equals scanSimpleXml's object, leaf applied", () => {
+    const next = rng(11);
+    const mismatches: string[] = [];
+    let flat = 0;
+    let declined = 0;
+    for (let n = 0; n < 20000; n++) {
+      const doc = generate(next, n % 2 === 0);
+      const fast = scanFlatXml(doc, tag);
+      if (fast === undefined) {
+        declined++;
+        continue;
+      }
+      flat++;
+      const simple = scanSimpleXml(doc);
+      const expected = simple === undefined ? undefined : Object.fromEntries(Object.entries(simple).map(([k, v]) => [k, typeof v === "string" ? tag(k, v) : v]));
+      if (!Bun.deepEquals(fast, expected, true)) mismatches.push(`${JSON.stringify(doc)}: ${JSON.stringify(fast)} vs ${JSON.stringify(expected)}`);
+    }
+    expect(mismatches.slice(0, 5)).toEqual([]);
+    expect(flat).toBeGreaterThan(1000);
+    expect(declined).toBeGreaterThan(3000);
+  });
+
+  test("what it leaves to scanSimpleXml: nesting, repeats, array names, text beside the children", () => {
+    const declined = [
+      "<xml><a><b>1</b></a></xml>", "<xml><a>1</a><a>2</a></xml>", "<xml><item>1</item></xml>", "<xml><List>1</List></xml>",
+      "<xml>t<a>1</a></xml>", "<xml><a>1</a>t</xml>", "<xml><![CDATA[x]]><a>1</a></xml>", "<xml></xml>", "<xml><a>1</a></xml><a/>",
+      "<xml><a>1</b></xml>", "<xml><a>&#65;</a></xml>", "<xml><toString>1</toString></xml>", '<xml><a k="v">1</a></xml>',
+    ];
+    for (const doc of declined) expect([doc, scanFlatXml(doc, tag)]).toEqual([doc, undefined]);
+    expect(scanFlatXml('<?xml version="1.0"?>\n<xml>\n <a>x &amp; <![CDATA[<y>]]></a><b/></xml>\n', tag)).toEqual({ a: "a=x & <y>", b: "b=" });
+  });
+
+  test("parseInboundXml gives toInboundMessage's message for every fixture and for nested documents", () => {
+    const files = readdirSync(FIXTURES).filter((f) => f.endsWith(".xml"));
+    let flat = 0;
+    for (const f of files) {
+      const doc = readFileSync(join(FIXTURES, f), "utf8");
+      if (scanFlatXml(doc, tag) !== undefined) flat++;
+      expect([f, parseInboundXml(doc)]).toEqual([f, toInboundMessage(parseWechatXmlFully(doc))]);
+    }
+    // most fixtures are flat (text, image, subscribe ...), some nested (menu pics, scancode)
+    expect(flat).toBeGreaterThan(files.length / 2);
+    expect(flat).toBeLessThan(files.length);
+    const msg = parseInboundXml("<xml><MsgType>text</MsgType><CreateTime> 17 </CreateTime><MsgId>18446744073709551615</MsgId></xml>");
+    expect(msg).toEqual({ MsgType: "text", CreateTime: 17, MsgId: "18446744073709551615" });
+    expect(() => parseInboundXml("<xml><Content>x</Content></xml>")).toThrow("MsgType is missing");
   });
 });
