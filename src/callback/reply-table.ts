@@ -29,9 +29,8 @@ export function hashKey(key: string): number {
 export class ReplyTable {
   /** open-addressing index, two ints per slot: [hash, entry address + 1]; address 0 = empty slot */
   private index = new Int32Array(2 * 1024);
-  // Buffers: strings go in and out with write/toString at an offset, no view or result object per string
+  // Buffers: strings and lengths go in and out at an offset, no view or result object per string
   private chunks: Buffer[] = [];
-  private views: DataView[] = [];
   /** bytes used in the last chunk */
   private used = CHUNK;
   private count = 0;
@@ -108,7 +107,7 @@ export class ReplyTable {
     const entry = this.begin(key, inner.type === "text" ? KIND_ADDRESSED_TEXT : KIND_ADDRESSED, address.toUser.length + address.fromUser.length + payload.length + 4);
     this.put(address.toUser);
     this.put(address.fromUser);
-    this.views[this.views.length - 1]!.setUint32(this.used, address.createTime);
+    this.chunks[this.chunks.length - 1]!.writeUInt32BE(address.createTime, this.used);
     this.used += 4;
     this.put(payload);
     return entry;
@@ -128,7 +127,7 @@ export class ReplyTable {
 
   /** Appends a string ([u32 bytes][UTF-8]) to the entry being written. */
   private put(text: string): void {
-    this.used = putString(this.chunks[this.chunks.length - 1]!, this.views[this.views.length - 1]!, this.used, text);
+    this.used = putString(this.chunks[this.chunks.length - 1]!, this.used, text);
   }
 
   /** The chunk that has `bytes` free at `used` (a new one when the last is full; a big entry gets its own). */
@@ -138,26 +137,23 @@ export class ReplyTable {
     if (last >= 0 && this.used + bytes <= CHUNK) return last;
     const chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK, bytes));
     this.chunks.push(chunk);
-    this.views.push(new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     this.used = 0;
     return last + 1;
   }
 
   private keyAt(address: number): string {
     const bytes = this.chunks[Math.floor(address / CHUNK)]!;
-    const view = this.views[Math.floor(address / CHUNK)]!;
     const at = address % CHUNK;
-    return bytes.toString("utf8", at + 4, at + 4 + view.getUint32(at));
+    return bytes.toString("utf8", at + 4, at + 4 + bytes.readUInt32BE(at));
   }
 
   private read(address: number): WechatReply {
     const bytes = this.chunks[Math.floor(address / CHUNK)]!;
-    const view = this.views[Math.floor(address / CHUNK)]!;
     let at = address % CHUNK;
-    at += 4 + view.getUint32(at);
+    at += 4 + bytes.readUInt32BE(at);
     const kind = bytes[at++];
     const next = () => {
-      const length = view.getUint32(at);
+      const length = bytes.readUInt32BE(at);
       const text = bytes.toString("utf8", at + 4, at + 4 + length);
       at += 4 + length;
       return text;
@@ -170,7 +166,7 @@ export class ReplyTable {
     }
     const toUser = next();
     const fromUser = next();
-    const createTime = view.getUint32(at);
+    const createTime = bytes.readUInt32BE(at);
     at += 4;
     const reply = (kind === KIND_ADDRESSED_TEXT ? { type: "text", msg: next() } : JSON.parse(next())) as Exclude<NormalizedReply, { type: "success" }>;
     return { kind: "xml", xml: buildReplyXml(reply, toUser, fromUser, createTime), reply, address: { toUser, fromUser, createTime } };
@@ -182,8 +178,8 @@ function isUint32(n: number): boolean {
 }
 
 /** the room was reserved (3 bytes per UTF-16 unit), so `write` never truncates */
-function putString(bytes: Buffer, view: DataView, at: number, text: string): number {
+function putString(bytes: Buffer, at: number, text: string): number {
   const written = bytes.write(text, at + 4, "utf8");
-  view.setUint32(at, written);
+  bytes.writeUInt32BE(written, at);
   return at + 4 + written;
 }
