@@ -9,51 +9,90 @@ import type { InboundMessage, Route } from "../wechat/message";
 import { MAX_PASSIVE_REPLY_BYTES, buildReplyXml, type NormalizedReply, type WechatReply } from "../wechat/reply";
 import type { ServiceRuntime } from "../service/runtime";
 import { echoReply } from "./echo";
-import { deadlines } from "../util/deadlines";
+import { Timed, deadlines } from "../util/deadlines";
+import type { Job } from "../service/limiter";
 import { callBackend, withUserInfo, type BackendResult } from "./forward";
-
-const LATE = Symbol("late");
 
 /** user/info gets at most this share of the reply deadline */
 const USERINFO_SHARE = 0.4;
 
-export async function dispatch(msg: InboundMessage, route: Route, rt: ServiceRuntime, startedMs: number): Promise<WechatReply> {
+export function dispatch(msg: InboundMessage, route: Route, rt: ServiceRuntime, startedMs: number): Promise<WechatReply> {
   if (!rt.config.msgProxyPass) {
     const echo = echoReply(msg);
-    return echo ? toWechat(echo, msg, route, rt) : { kind: "success", reason: "echo mode: nothing to echo" };
+    return Promise.resolve(echo ? toWechat(echo, msg, route, rt) : { kind: "success", reason: "echo mode: nothing to echo" });
   }
-  const remaining = Math.max(0, startedMs + rt.config.replyTimeoutMs - rt.deps.now());
-  // workerNum bounds the backend calls; the deadline also counts the time spent waiting for a slot
-  // without userInfo the backend call is the whole task: no extra async step per message
-  const lookup = rt.config.dontAppendUserinfo ? undefined : rt.deps.userInfo;
-  const budgetMs = Math.floor(rt.config.replyTimeoutMs * USERINFO_SHARE);
-  const work = lookup === undefined
-    ? rt.limiter.run(() => callBackend(msg, route, rt))
-    : rt.limiter.run(async () => callBackend(await withUserInfo(msg, rt, lookup, budgetMs), route, rt));
-  const result = await withinDeadline(work, remaining);
-  if (result === LATE) {
-    work.then((late) => lateReply(late, msg, route, rt)).catch(() => {});
-    return success(rt, route, "timeout", `backend did not answer within ${rt.config.replyTimeoutMs} ms`);
-  }
-  if (!result.ok) return success(rt, route, result.category, result.reason);
-  return toWechat(result.reply, msg, route, rt);
+  return new Flight(msg, route, rt, startedMs).reply;
 }
 
-/** `work`'s outcome, or LATE when `ms` pass first (one shared timer, not one per request). */
-function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof LATE> {
-  return new Promise((resolve, reject) => {
-    const deadline = deadlines.add(ms, () => resolve(LATE));
-    work.then(
-      (value) => {
-        deadline.cancel();
-        resolve(value);
-      },
-      (err: unknown) => {
-        deadline.cancel();
-        reject(err);
-      },
-    );
-  });
+/**
+ * One message on its way to the backend and back. A single object is the limiter's job, the reply
+ * deadline's queue entry and the holder of the one promise its callers wait on: under load dozens of
+ * messages are in flight, and every object each of them keeps alive is visited by each young-generation
+ * GC (README "Performance"), so a closure or promise per step costs more than the step.
+ */
+class Flight extends Timed implements Job {
+  readonly reply: Promise<WechatReply>;
+  private answer!: (reply: WechatReply) => void;
+  private fail!: (err: unknown) => void;
+  /** the reply promise is settled: by the backend's answer, or by the deadline */
+  private answered = false;
+
+  constructor(
+    private readonly msg: InboundMessage,
+    private readonly route: Route,
+    private readonly rt: ServiceRuntime,
+    startedMs: number,
+  ) {
+    super();
+    this.reply = new Promise((resolve, reject) => {
+      this.answer = resolve;
+      this.fail = reject;
+    });
+    // the deadline also counts the time spent waiting for a slot (workerNum bounds the backend calls)
+    deadlines.schedule(this, Math.max(0, startedMs + rt.config.replyTimeoutMs - rt.deps.now()));
+    rt.limiter.enter(this);
+  }
+
+  /** Holds a limiter slot: calls the backend, gives the slot back, answers unless the deadline did. */
+  run(): void {
+    void this.forward();
+  }
+
+  private async forward(): Promise<void> {
+    const { rt } = this;
+    let result: BackendResult | Error;
+    try {
+      // without userInfo the backend call is the whole task: no extra async step per message
+      const lookup = rt.config.dontAppendUserinfo ? undefined : rt.deps.userInfo;
+      const msg = lookup === undefined ? this.msg : await withUserInfo(this.msg, rt, lookup, Math.floor(rt.config.replyTimeoutMs * USERINFO_SHARE));
+      result = await callBackend(msg, this.route, rt);
+    } catch (err) {
+      result = err instanceof Error ? err : new Error(String(err));
+    }
+    this.settle(result);
+  }
+
+  private settle(result: BackendResult | Error): void {
+    this.rt.limiter.release();
+    const late = this.answered;
+    this.answered = true;
+    deadlines.cancel(this);
+    try {
+      if (result instanceof Error) throw result;
+      if (late) return lateReply(result, this.msg, this.route, this.rt);
+      this.answer(result.ok ? toWechat(result.reply, this.msg, this.route, this.rt) : success(this.rt, this.route, result.category, result.reason));
+    } catch (err) {
+      // a failure after the deadline answered has no one left to tell
+      if (!late) this.fail(err);
+    }
+  }
+
+  /** The reply deadline passed first: WeChat gets `success` now, a late answer goes to lateReply. */
+  expire(): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.answer(success(this.rt, this.route, "timeout", `backend did not answer within ${this.rt.config.replyTimeoutMs} ms`));
+  }
 }
 
 /** @param category a metric label: timeout, backend-error, bad-reply */

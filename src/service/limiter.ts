@@ -1,11 +1,21 @@
 /**
  * @module service/limiter
  * FIFO semaphore per service (`workerNum`): at most N callbacks are processed at once; the rest wait
- * in arrival order. Nothing is dropped, as in the Go original.
+ * in arrival order. Nothing is dropped, as in the Go original. Jobs are objects with a `run()` method,
+ * not closures and promises: on the callback path the job is the message's own flight object, so
+ * waiting for a slot allocates nothing.
  */
 
+export interface Job {
+  /** Called once, when the job holds a slot; the job calls `release()` once when it is done. */
+  run(): void;
+}
+
 export interface Limiter {
-  run<T>(task: () => Promise<T>): Promise<T>;
+  /** Runs `job` now if a slot is free, else when one frees up (in arrival order). */
+  enter(job: Job): void;
+  /** Gives back a slot taken by `enter`: the next waiting job runs on it. */
+  release(): void;
   /** callbacks running now, and waiting */
   readonly active: number;
   readonly waiting: number;
@@ -13,43 +23,24 @@ export interface Limiter {
 
 export function createLimiter(max: number): Limiter {
   let active = 0;
-  const queue: Array<() => void> = [];
-  const release = () => {
-    const next = queue.shift();
-    if (next) next();
-    else active--;
-  };
+  // a ring would avoid shift()'s copying, but the queue is empty unless the backend is saturated
+  const queue: Job[] = [];
   return {
-    run<T>(task: () => Promise<T>): Promise<T> {
+    enter(job) {
       if (active < max) {
         active++;
-        return runHolding(task, release);
+        job.run();
+      } else {
+        queue.push(job);
       }
-      // the slot is handed over by release(), active unchanged
-      return new Promise<void>((resolve) => queue.push(resolve)).then(() => runHolding(task, release));
+    },
+    release() {
+      // the slot is handed over, active unchanged
+      const next = queue.shift();
+      if (next !== undefined) next.run();
+      else if (active > 0) active--;
     },
     get active() { return active; },
     get waiting() { return queue.length; },
   };
-}
-
-/** Runs `task` on a slot already taken and gives the slot back however it ends (a throw included). */
-function runHolding<T>(task: () => Promise<T>, release: () => void): Promise<T> {
-  let result: Promise<T>;
-  try {
-    result = task();
-  } catch (err) {
-    release();
-    return Promise.reject(err);
-  }
-  return result.then(
-    (value) => {
-      release();
-      return value;
-    },
-    (err: unknown) => {
-      release();
-      throw err;
-    },
-  );
 }

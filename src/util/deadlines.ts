@@ -8,28 +8,47 @@
  * entry, so nothing outlives its request.
  */
 
+/**
+ * An entry of a DeadlineQueue: a subclass says what expiring does. The object that owns a deadline can
+ * be its own entry (callback/flight does this), so scheduling allocates nothing.
+ */
+export abstract class Timed {
+  /** @internal expiry, on the queue's clock */
+  at = 0;
+  /** @internal list links; `queued` is false once it fired or was cancelled */
+  prev: Timed | null = null;
+  next: Timed | null = null;
+  queued = false;
+
+  /** Called once, when the deadline passes before it is cancelled. */
+  abstract expire(): void;
+}
+
 /** A scheduled callback; `cancel()` is idempotent and a no-op after it fired. */
 export interface Deadline {
   cancel(): void;
 }
 
-class Entry implements Deadline {
-  prev: Entry | null = null;
-  next: Entry | null = null;
+class CallbackEntry extends Timed implements Deadline {
   constructor(
     private readonly queue: DeadlineQueue,
-    readonly at: number,
-    public fire: (() => void) | null,
-  ) {}
+    private readonly fire: () => void,
+  ) {
+    super();
+  }
+
+  expire(): void {
+    this.fire();
+  }
 
   cancel(): void {
-    this.queue.remove(this);
+    this.queue.cancel(this);
   }
 }
 
 export class DeadlineQueue {
-  private head: Entry | null = null;
-  private tail: Entry | null = null;
+  private head: Timed | null = null;
+  private tail: Timed | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private armedAt = Infinity;
 
@@ -38,7 +57,16 @@ export class DeadlineQueue {
 
   /** Calls `fire` once, `ms` from now, unless cancelled first. */
   add(ms: number, fire: () => void): Deadline {
-    const entry = new Entry(this, this.now() + Math.max(0, ms), fire);
+    const entry = new CallbackEntry(this, fire);
+    this.schedule(entry, ms);
+    return entry;
+  }
+
+  /** Calls `entry.expire()` once, `ms` from now, unless cancelled first. An entry is in one queue at a time. */
+  schedule(entry: Timed, ms: number): void {
+    if (entry.queued) this.cancel(entry);
+    entry.at = this.now() + Math.max(0, ms);
+    entry.queued = true;
     let after = this.tail;
     while (after !== null && after.at > entry.at) after = after.prev;
     entry.prev = after;
@@ -48,7 +76,18 @@ export class DeadlineQueue {
     if (after !== null) after.next = entry;
     else this.head = entry;
     if (entry.at < this.armedAt) this.arm(entry.at);
-    return entry;
+  }
+
+  /** Unlinks an entry; a no-op when it already fired or was cancelled. */
+  cancel(entry: Timed): void {
+    if (!entry.queued) return;
+    entry.queued = false;
+    if (entry.prev !== null) entry.prev.next = entry.next;
+    else this.head = entry.next;
+    if (entry.next !== null) entry.next.prev = entry.prev;
+    else this.tail = entry.prev;
+    entry.prev = entry.next = null;
+    // the armed timer stays: when it fires early it re-arms for the new head (one wake-up at most)
   }
 
   /** Deadlines not yet fired or cancelled. */
@@ -58,36 +97,23 @@ export class DeadlineQueue {
     return n;
   }
 
-  /** @internal unlinks an entry (Entry.cancel) */
-  remove(entry: Entry): void {
-    if (entry.fire === null) return;
-    entry.fire = null;
-    if (entry.prev !== null) entry.prev.next = entry.next;
-    else this.head = entry.next;
-    if (entry.next !== null) entry.next.prev = entry.prev;
-    else this.tail = entry.prev;
-    entry.prev = entry.next = null;
-    // the armed timer stays: when it fires early it re-arms for the new head (one wake-up at most)
-  }
-
   private arm(at: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.armedAt = at;
-    this.timer = setTimeout(() => this.expire(), Math.max(0, at - this.now()));
+    this.timer = setTimeout(() => this.expireDue(), Math.max(0, at - this.now()));
     // a pending deadline alone must not keep the process alive; the request it guards does
     (this.timer as { unref?: () => void }).unref?.();
   }
 
-  private expire(): void {
+  private expireDue(): void {
     this.timer = undefined;
     this.armedAt = Infinity;
     const now = this.now();
     try {
       while (this.head !== null && this.head.at <= now) {
         const entry = this.head;
-        const fire = entry.fire as () => void;
-        this.remove(entry);
-        fire();
+        this.cancel(entry);
+        entry.expire();
       }
     } finally {
       if (this.head !== null) this.arm(this.head.at);

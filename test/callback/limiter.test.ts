@@ -1,43 +1,45 @@
 import { describe, expect, test } from "bun:test";
-import { createLimiter } from "../../src/service/limiter";
-
-const tick = () => new Promise((r) => setTimeout(r, 1));
+import { createLimiter, type Job } from "../../src/service/limiter";
 
 describe("limiter (workerNum)", () => {
-  test("at most N tasks run at once; the rest start in arrival order", async () => {
+  test("at most N jobs run at once; the rest start in arrival order, each on a released slot", () => {
     const limiter = createLimiter(2);
     const started: number[] = [];
-    const releases: Array<() => void> = [];
-    const results = [0, 1, 2, 3, 4].map((i) =>
-      limiter.run(() => {
-        started.push(i);
-        return new Promise<number>((r) => releases.push(() => r(i)));
-      }),
-    );
-    await tick();
+    const job = (i: number): Job => ({ run: () => started.push(i) });
+    for (let i = 0; i < 5; i++) limiter.enter(job(i));
     expect(started).toEqual([0, 1]);
     expect([limiter.active, limiter.waiting]).toEqual([2, 3]);
-    releases[1]!();
-    await tick();
+    limiter.release();
     expect(started).toEqual([0, 1, 2]);
-    releases[0]!();
-    releases[2]!();
-    await tick();
+    expect([limiter.active, limiter.waiting]).toEqual([2, 2]);
+    limiter.release();
+    limiter.release();
     expect(started).toEqual([0, 1, 2, 3, 4]);
-    releases[3]!();
-    releases[4]!();
-    expect(await Promise.all(results)).toEqual([0, 1, 2, 3, 4]);
+    expect([limiter.active, limiter.waiting]).toEqual([2, 0]);
+    limiter.release();
+    limiter.release();
     expect([limiter.active, limiter.waiting]).toEqual([0, 0]);
+    limiter.release(); // one release too many never goes below zero
+    expect(limiter.active).toBe(0);
+    limiter.enter(job(5));
+    expect(started.at(-1)).toBe(5);
+    expect(limiter.active).toBe(1);
   });
 
-  test("a task that throws, synchronously or by rejecting, gives its slot back", async () => {
+  test("a job that enters from inside a release runs after the ones already waiting", () => {
     const limiter = createLimiter(1);
-    await expect(limiter.run(() => { throw new Error("sync"); })).rejects.toThrow("sync");
-    await expect(limiter.run(() => Promise.reject(new Error("async")))).rejects.toThrow("async");
-    const queued = limiter.run(() => Promise.reject(new Error("queued")));
-    const after = limiter.run(async () => "ran");
-    await expect(queued).rejects.toThrow("queued");
-    expect(await after).toBe("ran");
-    expect([limiter.active, limiter.waiting]).toEqual([0, 0]);
+    const started: string[] = [];
+    limiter.enter({ run: () => started.push("a") });
+    limiter.enter({
+      run: () => {
+        started.push("b");
+        limiter.enter({ run: () => started.push("d") });
+      },
+    });
+    limiter.enter({ run: () => started.push("c") });
+    limiter.release(); // a done: b runs and queues d behind c
+    limiter.release(); // b done: c
+    limiter.release(); // c done: d
+    expect(started).toEqual(["a", "b", "c", "d"]);
   });
 });

@@ -253,6 +253,23 @@ test("workerNum bounds concurrent backend calls; excess waits and is not dropped
   slow.stop();
 });
 
+test("the reply deadline counts the wait for a workerNum slot; a message that waited too long still reaches the backend", async () => {
+  const slow = startFakeBackend();
+  slow.on("*", { delayMs: 250, json: { msg: "ok" } });
+  const limited = startGateway(makeConfig({ "msg-proxy-pass": slow.url, workerNum: 1, "reply-timeout-ms": 400 }));
+  const replies = await Promise.all(Array.from({ length: 3 }, (_, i) => fetch(plainCallback(limited.url, "/wx", textXml(`q${i}`))).then((r) => r.text())));
+  // the first is answered at ~250 ms; the second gets its slot then and would answer at ~500 ms; the third at ~750 ms
+  expect(replies[0]).toContain("ok");
+  expect(replies.slice(1)).toEqual(["success", "success"]);
+  // nothing is dropped: the two late ones are still forwarded, one at a time, and their replies discarded
+  for (let i = 0; i < 50 && limited.logs().filter((l) => l.includes("late backend reply discarded")).length < 2; i++) await Bun.sleep(20);
+  expect(limited.logs().filter((l) => l.includes("late backend reply discarded")).length).toBe(2);
+  expect(slow.received.length).toBe(3);
+  expect(slow.maxConcurrent).toBe(1);
+  limited.stop();
+  slow.stop();
+});
+
 describe("echo mode (no msg-proxy-pass)", () => {
   const echo = startGateway(makeConfig());
   afterAll(() => echo.stop());

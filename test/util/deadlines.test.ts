@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { DeadlineQueue } from "../../src/util/deadlines";
+import { DeadlineQueue, Timed } from "../../src/util/deadlines";
 
 /** resolves with the order in which the named deadlines fired, once `count` have fired */
 function recorder(count: number) {
@@ -60,5 +60,35 @@ describe("DeadlineQueue", () => {
     q.add(0, r.fire("y"));
     expect(await r.all).toEqual(["x", "y"]);
     expect(q.size).toBe(1);
+  });
+});
+
+describe("DeadlineQueue.schedule (objects as their own entries)", () => {
+  class Probe extends Timed {
+    fired = 0;
+    expire(): void {
+      this.fired++;
+    }
+  }
+
+  test("an object fires once, can be cancelled, and rescheduling moves it instead of adding it twice", async () => {
+    let t = 0;
+    const q = new DeadlineQueue(() => t);
+    const [a, b, c] = [new Probe(), new Probe(), new Probe()];
+    q.schedule(a, 10);
+    q.schedule(b, 20);
+    q.schedule(c, 30);
+    q.schedule(a, 40); // moved behind c
+    expect(q.size).toBe(3);
+    q.cancel(b);
+    q.cancel(b);
+    expect([q.size, b.queued]).toEqual([2, false]);
+    t = 35;
+    await Bun.sleep(40); // the armed timer (for a's first expiry) wakes up, finds c due and re-arms
+    expect([a.fired, b.fired, c.fired]).toEqual([0, 0, 1]);
+    t = 100;
+    await Bun.sleep(10);
+    expect([a.fired, b.fired, c.fired]).toEqual([1, 0, 1]);
+    expect(q.size).toBe(0);
   });
 });
