@@ -5,7 +5,7 @@
  * dedup(limit → forward/echo) → reply XML → encrypt.
  */
 import { GatewayError, badRequest, unauthorized } from "../http/errors";
-import { readBodyLimited } from "../http/body";
+import { withinBodyLimit } from "../http/body";
 import { XmlError } from "../wechat/xml";
 import { MessageError, dedupKeyOf, parseInboundXml, routeOf, type InboundMessage } from "../wechat/message";
 import { toChannelsMessage } from "../wechat/channels";
@@ -36,7 +36,7 @@ export async function handleCallback(request: Request, query: Query, rt: Service
   const started = rt.deps.now();
   try {
     const q = verifyCallbackQuery(query, rt.config, started);
-    const body = await readBodyLimited(request, rt.config.maxBodyBytes);
+    const body = withinBodyLimit(await request.text(), rt.config.maxBodyBytes);
     if (rt.replay && (await rt.replay.isReplay(`${q.timestamp}:${q.nonce}`, fingerprint(body)))) {
       throw unauthorized("nonce already used for another message (replay)");
     }

@@ -1,6 +1,6 @@
 /**
  * The compiled executable, as users run it: -v, check-config (0/3), start on the embedded sample,
- * exit 4 on a taken port, SIGTERM drains in-flight requests and exits 0.
+ * exit 4 on a taken port, 413 for bodies over the server's bound, SIGTERM drains in-flight requests and exits 0.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
@@ -113,6 +113,37 @@ describe("compiled executable", () => {
     writeFileSync(file, "x");
     const conf = writeConf("cache.json", rawConfig({}, { "token-cache-dir": join(file, "sub") }));
     expect(run(["-c", conf]).exitCode).toBe(4);
+  });
+
+  test("bodies over the limit get 413 before the gateway reads them, with or without Content-Length", async () => {
+    using backend = startFakeBackend();
+    backend.on("*", { json: { msg: "small one" } });
+    const port = await freePort();
+    // the server's bound is the largest service limit (at least 1 MiB); this service allows 2 MiB
+    const conf = writeConf("limits.json", rawConfig({ "msg-proxy-pass": backend.url, "max-body-bytes": 2 * 1024 * 1024 }, { "listen-port": port }));
+    const proc = Bun.spawn([binary, "-c", conf], { cwd: work, stdout: "pipe", stderr: "pipe" });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await waitHealthy(`${base}/health`, proc);
+      const huge = textXml("x".repeat(3 * 1024 * 1024));
+      expect((await fetch(plainCallback(base, "/wx", huge))).status).toBe(413);
+      const signed = plainCallback(base, "/wx", "");
+      const chunked = new Request(signed.url, {
+        method: "POST",
+        body: new ReadableStream({
+          start(c) {
+            for (let i = 0; i < 48; i++) c.enqueue(new Uint8Array(64 * 1024).fill(120));
+            c.close();
+          },
+        }),
+      });
+      expect((await fetch(chunked)).status).toBe(413);
+      expect(await (await fetch(plainCallback(base, "/wx", textXml("small")))).text()).toContain("small one");
+      expect(backend.received.length).toBe(1);
+    } finally {
+      proc.kill();
+      await proc.exited;
+    }
   });
 
   test("SIGTERM lets an in-flight callback finish, then exits 0", async () => {
