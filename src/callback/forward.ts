@@ -36,35 +36,41 @@ export async function withUserInfo(msg: InboundMessage, rt: ServiceRuntime, look
   }
 }
 
-/** fetches started within this many ms share one abort signal (callback/backend-abort) */
-const HARD_TIMEOUT_GRANULARITY_MS = 1000;
-const hardTimeout = createBackendAborts(BACKEND_HARD_TIMEOUT_MS, HARD_TIMEOUT_GRANULARITY_MS);
+// fetches started within a second share one abort controller (callback/backend-abort)
+const hardTimeout = createBackendAborts({ timeoutMs: BACKEND_HARD_TIMEOUT_MS, granularityMs: 1000, queue: deadlines });
 
 /** The hard timeout covers the whole exchange, body included. */
 export async function callBackend(msg: InboundMessage, route: Route, rt: ServiceRuntime): Promise<BackendResult> {
   const started = performance.now();
-  const signal = hardTimeout.signal();
-  const observe = (outcome: string) => rt.deps.metrics.backendLatency(rt.config.name, outcome, (performance.now() - started) / 1000);
-  let res: Response;
+  const abort = hardTimeout.acquire();
   try {
-    res = await rt.deps.fetch(rt.config.msgProxyPass + route.path, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(msg), signal });
-  } catch (err) {
-    observe("error");
-    return { ok: false, category: "backend-error", reason: `backend unreachable: ${(err as Error).message}` };
+    let res: Response;
+    try {
+      res = await rt.deps.fetch(rt.config.msgProxyPass + route.path, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(msg), signal: abort.signal });
+    } catch (err) {
+      observe(rt, "error", started);
+      return { ok: false, category: "backend-error", reason: `backend unreachable: ${(err as Error).message}` };
+    }
+    if (res.status < 200 || res.status > 299) {
+      observe(rt, "error", started);
+      await res.body?.cancel();
+      return { ok: false, category: "backend-error", reason: `backend answered HTTP ${res.status}` };
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      observe(rt, "error", started);
+      return { ok: false, category: "backend-error", reason: "backend reply is not valid JSON" };
+    }
+    observe(rt, "ok", started);
+    const reply = normalizeReply(body);
+    return typeof reply === "string" ? { ok: false, category: "bad-reply", reason: reply } : { ok: true, reply };
+  } finally {
+    hardTimeout.release(abort);
   }
-  if (res.status < 200 || res.status > 299) {
-    observe("error");
-    await res.body?.cancel();
-    return { ok: false, category: "backend-error", reason: `backend answered HTTP ${res.status}` };
-  }
-  let body: unknown;
-  try {
-    body = await res.json();
-  } catch {
-    observe("error");
-    return { ok: false, category: "backend-error", reason: "backend reply is not valid JSON" };
-  }
-  observe("ok");
-  const reply = normalizeReply(body);
-  return typeof reply === "string" ? { ok: false, category: "bad-reply", reason: reply } : { ok: true, reply };
+}
+
+function observe(rt: ServiceRuntime, outcome: string, started: number): void {
+  rt.deps.metrics.backendLatency(rt.config.name, outcome, (performance.now() - started) / 1000);
 }
