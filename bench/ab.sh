@@ -2,16 +2,18 @@
 # Two builds measured at the same time, for deciding whether a change helps.
 #
 # usage: bench/ab.sh [-s text|echo|aes] [-c CONNS] [-d SECS] [-r ROUNDS] [-C CONF] 'COMMAND_A' 'COMMAND_B'
-#   Both gateways run at once, pinned to core 0 (A on the config's port, B on port+2), each loaded by
-#   its own wrk on core 1 together with the kit's fake backend. The VM's speed drifts by up to 2x within
-#   minutes, which swamps sequential A/B runs; run side by side, both see the same drift and B/A is
-#   stable to ~1-2 %. Two processes share one core's caches, so memory-heavy changes look worse here
-#   than alone: confirm big decisions with `bun run bench`. Defaults: -s text -c 64 -d 5 -r 3,
+#   Both gateways run at once, pinned to core 0, each loaded by its own wrk on core 1 together with the
+#   kit's fake backend. The VM's speed drifts by up to 2x within minutes, which swamps sequential A/B
+#   runs; run side by side, both see the same drift. They swap start order and port (the config's,
+#   port+2) every round, because the one started first on the config's port measured ~2 % faster: use
+#   an even number of rounds. B/A per round then varies by ~±3 %; effects under ~4 % need 6+ rounds.
+#   Two processes share one core's caches, so memory-heavy changes look worse here than alone:
+#   confirm big decisions with `bun run bench`. Defaults: -s text -c 64 -d 5 -r 4,
 #   -C bench/conf/gateway.json (AES: gateway-nodedup.json). Prints B/A per round and the median.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KIT=$ROOT/bench/kit
-SC=text CONNS=64 DUR=5 ROUNDS=3 CONF=
+SC=text CONNS=64 DUR=5 ROUNDS=4 CONF=
 while getopts "s:c:d:r:C:h" o; do
   case $o in
     s) SC=$OPTARG;; c) CONNS=$OPTARG;; d) DUR=$OPTARG;; r) ROUNDS=$OPTARG;; C) CONF=$OPTARG;;
@@ -47,18 +49,26 @@ load() { # port fixtures secs -> rps
 }
 ratios=()
 for ((r = 1; r <= ROUNDS; r++)); do
-  taskset -c 0 env CONF_FILE="$CONF" bash -c "exec $A" >"$OUT/a.log" 2>&1 & PA=$!
-  taskset -c 0 env CONF_FILE="$CONF_B" bash -c "exec $B" >"$OUT/b.log" 2>&1 & PB=$!
+  # odd rounds: A starts first on the config's port; even rounds: B does (position costs ~2 %, measured)
+  if ((r % 2)); then CA=$CONF CB=$CONF_B PA_PORT=$GW_PORT PB_PORT=$PORT_B FIRST=$A SECOND=$B
+  else CA=$CONF_B CB=$CONF PA_PORT=$PORT_B PB_PORT=$GW_PORT FIRST=$B SECOND=$A; fi
+  if ((r % 2)); then
+    taskset -c 0 env CONF_FILE="$CA" bash -c "exec $FIRST" >"$OUT/a.log" 2>&1 & PA=$!
+    taskset -c 0 env CONF_FILE="$CB" bash -c "exec $SECOND" >"$OUT/b.log" 2>&1 & PB=$!
+  else
+    taskset -c 0 env CONF_FILE="$CB" bash -c "exec $FIRST" >"$OUT/b.log" 2>&1 & PB=$!
+    taskset -c 0 env CONF_FILE="$CA" bash -c "exec $SECOND" >"$OUT/a.log" 2>&1 & PA=$!
+  fi
   PIDS+=("$PA" "$PB")
-  healthy "$GW_PORT" && healthy "$PORT_B" || { echo "a gateway did not start (see $OUT/a.log, $OUT/b.log)"; exit 1; }
-  bun "$KIT/fixtures.mjs" gen "$CONF" "$OUT/fa" 1000 >/dev/null && bun "$KIT/fixtures.mjs" gen "$CONF_B" "$OUT/fb" 1000 >/dev/null
-  load "$GW_PORT" "$OUT/fa" 2 >/dev/null & load "$PORT_B" "$OUT/fb" 2 >/dev/null; wait "$!" 2>/dev/null; sleep 0.5
-  load "$GW_PORT" "$OUT/fa" "$DUR" >"$OUT/ra" & load "$PORT_B" "$OUT/fb" "$DUR" >"$OUT/rb"; sleep 0.5; wait "$!" 2>/dev/null
+  healthy "$PA_PORT" && healthy "$PB_PORT" || { echo "a gateway did not start (see $OUT/a.log, $OUT/b.log)"; exit 1; }
+  bun "$KIT/fixtures.mjs" gen "$CA" "$OUT/fa" 1000 >/dev/null && bun "$KIT/fixtures.mjs" gen "$CB" "$OUT/fb" 1000 >/dev/null
+  load "$PA_PORT" "$OUT/fa" 2 >/dev/null & load "$PB_PORT" "$OUT/fb" 2 >/dev/null; wait "$!" 2>/dev/null; sleep 0.5
+  load "$PA_PORT" "$OUT/fa" "$DUR" >"$OUT/ra" & load "$PB_PORT" "$OUT/fb" "$DUR" >"$OUT/rb"; sleep 0.5; wait "$!" 2>/dev/null
   for _ in $(seq 50); do [ -s "$OUT/ra" ] && break; sleep 0.1; done
   read -r ra na ba <"$OUT/ra"; read -r rb nb bb <"$OUT/rb"
   ratio=$(awk -v a="$ra" -v b="$rb" 'BEGIN{printf "%.3f", b/a}')
   ratios+=("$ratio")
-  echo "round $r: A $ra req/s (non2xx $na, bad $ba) | B $rb req/s (non2xx $nb, bad $bb) | B/A $ratio"
+  echo "round $r ($( ((r % 2)) && echo "A first" || echo "B first" )): A $ra req/s (non2xx $na, bad $ba) | B $rb req/s (non2xx $nb, bad $bb) | B/A $ratio"
   kill "$PA" "$PB" 2>/dev/null; wait "$PA" "$PB" 2>/dev/null
 done
-echo "median B/A: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')"
+echo "median B/A: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END{printf "%.3f\n", NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')"
