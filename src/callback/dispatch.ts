@@ -91,7 +91,12 @@ class Flight extends Timed implements Job {
   expire(): void {
     if (this.answered) return;
     this.answered = true;
-    this.answer(success(this.rt, this.route, "timeout", `backend did not answer within ${this.rt.config.replyTimeoutMs} ms`));
+    // runs on the deadline queue's timer, where a throw would have no request to land in
+    try {
+      this.answer(success(this.rt, this.route, "timeout", `backend did not answer within ${this.rt.config.replyTimeoutMs} ms`));
+    } catch (err) {
+      this.fail(err);
+    }
   }
 }
 
