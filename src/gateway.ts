@@ -37,7 +37,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
   const log = opts.log;
   const now = opts.now ?? Date.now;
   const doFetch = opts.fetch ?? fetch;
-  const metrics = opts.metrics ?? createMetrics();
+  // process metrics only matter to a scrape: without a metrics endpoint prom-client is never loaded
+  const metrics = opts.metrics ?? createMetrics({ processMetrics: Boolean(config.commonEndpoints.metrics) });
   const tokenStore = createTokenStore(config, log, { now });
   const kv = createKvStore(config, log, { now });
   const api = createWxApi({ config, store: tokenStore, log, fetch: doFetch, now, metrics });

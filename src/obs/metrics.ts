@@ -3,7 +3,8 @@
  * Prometheus metrics (prom-client), one registry per app so tests and several apps in one process
  * never share counters. Modules receive this object; only endpoints/metrics.ts renders it.
  */
-import { Counter, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValueWithName } from "prom-client";
+// types only: the module itself is loaded on first use (createMetrics)
+import type { Counter, MetricObjectWithValues, MetricValueWithName, Registry } from "prom-client";
 
 export type CallbackOutcome = "replied" | "success-fallback" | "rejected" | "verified";
 
@@ -79,14 +80,16 @@ export class BackendLatencyHistogram {
 }
 
 /**
- * Per-message counts kept as plain numbers and handed to prom-client when it collects (a scrape):
- * prom-client's `inc(labels)` sorts and hashes the label object on every call, which the callback
- * path would otherwise pay once per message.
+ * A prom-client Counter's numbers, kept as plain counts until a scrape collects them: prom-client's
+ * `inc(labels)` sorts and hashes the label object on every call, which the callback path would
+ * otherwise pay once per message. Up to three labels; unused ones are "".
  */
-class PendingCounts {
+class PendingCounter {
   private readonly cells = new Map<string, Map<string, Map<string, { n: number }>>>();
 
-  add(a: string, b: string, c: string): void {
+  constructor(readonly name: string, readonly help: string, readonly labelNames: readonly string[]) {}
+
+  add(a: string, b = "", c = ""): void {
     let byB = this.cells.get(a);
     if (byB === undefined) this.cells.set(a, (byB = new Map()));
     let byC = byB.get(b);
@@ -96,13 +99,25 @@ class PendingCounts {
     else cell.n++;
   }
 
+  /** Registers the prom-client Counter that takes over these counts whenever the registry collects. */
+  register(prom: PromClient, registry: Registry): void {
+    const pending = this;
+    const labelNames = this.labelNames;
+    const counter: Counter<string> = new prom.Counter({
+      name: this.name, help: this.help, labelNames, registers: [registry],
+      collect() {
+        pending.drain((values, n) => counter.inc(Object.fromEntries(labelNames.map((l, i) => [l, values[i]!])), n));
+      },
+    });
+  }
+
   /** Calls `flush` for every non-zero cell and zeroes it. */
-  drain(flush: (a: string, b: string, c: string, n: number) => void): void {
+  private drain(flush: (values: readonly [string, string, string], n: number) => void): void {
     for (const [a, byB] of this.cells) {
       for (const [b, byC] of byB) {
         for (const [c, cell] of byC) {
           if (cell.n === 0) continue;
-          flush(a, b, c, cell.n);
+          flush([a, b, c], cell.n);
           cell.n = 0;
         }
       }
@@ -110,38 +125,58 @@ class PendingCounts {
   }
 }
 
-export function createMetrics(opts: { processMetrics?: boolean } = {}): Metrics {
-  const registry = new Registry();
-  // process metrics (CPU, memory, event-loop lag, GC) start a second after creation: they only
-  // matter to a scrape, and registering them costs start-up time (~7 ms)
-  if (opts.processMetrics ?? true) {
-    setTimeout(() => collectDefaultMetrics({ register: registry, prefix: "wxgw_" }), PROCESS_METRICS_DELAY_MS).unref();
-  }
-  const reg = [registry];
-  const pendingCallbacks = new PendingCounts();
-  const callbacks: Counter<"service" | "type" | "outcome"> = new Counter({
-    name: "wxgw_callbacks_total", help: "WeChat callbacks by service, message/event type and outcome", labelNames: ["service", "type", "outcome"], registers: reg,
-    collect() {
-      pendingCallbacks.drain((service, type, outcome, n) => callbacks.inc({ service, type, outcome }, n));
-    },
-  });
+type PromClient = typeof import("prom-client");
+
+// a require inside a function: the bundle evaluates prom-client on the first call, not at start
+const loadPromClient = (): PromClient => require("prom-client") as PromClient;
+
+export interface MetricsOptions {
+  /** register prom-client's process metrics (CPU, memory, event loop, heap) a second after creation */
+  readonly processMetrics?: boolean;
+}
+
+/**
+ * Counts live here as plain numbers; prom-client is loaded when something first needs the registry
+ * (a scrape, or the process metrics a second after start). Loading it costs ~16 ms of start-up and
+ * ~12 MB of resident memory (it pulls in Bun's http, https, zlib and cluster modules), which a gateway
+ * without a metrics endpoint never needs to pay.
+ */
+export function createMetrics(opts: MetricsOptions = {}): Metrics {
+  const callbacks = new PendingCounter("wxgw_callbacks_total", "WeChat callbacks by service, message/event type and outcome", ["service", "type", "outcome"]);
   const latency = new BackendLatencyHistogram("wxgw_backend_latency_seconds", "Backend response time", [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4.5, 10]);
-  registry.registerMetric(latency as never);
-  const fallbacks = new Counter({ name: "wxgw_success_fallbacks_total", help: "Callbacks answered 'success' instead of the backend's reply, by reason", labelNames: ["service", "reason"], registers: reg });
-  const dedup = new Counter({ name: "wxgw_dedup_hits_total", help: "WeChat retries absorbed by dedup", labelNames: ["service"], registers: reg });
-  const tokens = new Counter({ name: "wxgw_token_fetches_total", help: "access_token / jsapi_ticket fetches from WeChat", labelNames: ["app_id", "kind"], registers: reg });
-  const wxErrors = new Counter({ name: "wxgw_wechat_api_errors_total", help: "WeChat API answers with a non-zero errcode (-1: network/timeout)", labelNames: ["path", "errcode"], registers: reg });
-  const asyncReplies = new Counter({ name: "wxgw_async_replies_total", help: "Late or oversized replies sent through message/custom/send, by outcome", labelNames: ["service", "outcome"], registers: reg });
-  const degraded = new Counter({ name: "wxgw_state_store_degraded_total", help: "Operations that fell back to per-instance memory because the shared store failed", labelNames: ["component"], registers: reg });
+  const fallbacks = new PendingCounter("wxgw_success_fallbacks_total", "Callbacks answered 'success' instead of the backend's reply, by reason", ["service", "reason"]);
+  const dedup = new PendingCounter("wxgw_dedup_hits_total", "WeChat retries absorbed by dedup", ["service"]);
+  const tokens = new PendingCounter("wxgw_token_fetches_total", "access_token / jsapi_ticket fetches from WeChat", ["app_id", "kind"]);
+  const wxErrors = new PendingCounter("wxgw_wechat_api_errors_total", "WeChat API answers with a non-zero errcode (-1: network/timeout)", ["path", "errcode"]);
+  const asyncReplies = new PendingCounter("wxgw_async_replies_total", "Late or oversized replies sent through message/custom/send, by outcome", ["service", "outcome"]);
+  const degraded = new PendingCounter("wxgw_state_store_degraded_total", "Operations that fell back to per-instance memory because the shared store failed", ["component"]);
+
+  let registry: Registry | undefined;
+  const build = (): Registry => {
+    const prom = loadPromClient();
+    const reg = new prom.Registry();
+    callbacks.register(prom, reg);
+    reg.registerMetric(latency as never);
+    for (const counter of [fallbacks, dedup, tokens, wxErrors, asyncReplies, degraded]) counter.register(prom, reg);
+    return reg;
+  };
+  if (opts.processMetrics ?? true) {
+    setTimeout(() => {
+      registry ??= build();
+      loadPromClient().collectDefaultMetrics({ register: registry, prefix: "wxgw_" });
+    }, PROCESS_METRICS_DELAY_MS).unref();
+  }
   return {
-    registry,
-    callback: (service, type, outcome) => pendingCallbacks.add(service, type, outcome),
+    get registry() {
+      return (registry ??= build());
+    },
+    callback: (service, type, outcome) => callbacks.add(service, type, outcome),
     backendLatency: (service, outcome, seconds) => latency.observe(service, outcome, seconds),
-    fallback: (service, reason) => fallbacks.inc({ service, reason }),
-    dedupHit: (service) => dedup.inc({ service }),
-    tokenFetch: (appId, kind) => tokens.inc({ app_id: appId, kind }),
-    wxApiError: (path, errcode) => wxErrors.inc({ path, errcode: String(errcode) }),
-    asyncReply: (service, outcome) => asyncReplies.inc({ service, outcome }),
-    stateStoreDegraded: (component) => degraded.inc({ component }),
+    fallback: (service, reason) => fallbacks.add(service, reason),
+    dedupHit: (service) => dedup.add(service),
+    tokenFetch: (appId, kind) => tokens.add(appId, kind),
+    wxApiError: (path, errcode) => wxErrors.add(path, String(errcode)),
+    asyncReply: (service, outcome) => asyncReplies.add(service, outcome),
+    stateStoreDegraded: (component) => degraded.add(component),
   };
 }

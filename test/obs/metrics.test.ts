@@ -1,6 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { Counter, Histogram, Registry } from "prom-client";
 import { BackendLatencyHistogram, createMetrics } from "../../src/obs/metrics";
+import { createGateway } from "../../src/gateway";
+import { createMemoryLogger } from "../../src/obs/log";
+import { makeConfig } from "../_helpers/config";
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4.5, 10];
 const lines = (text: string) => text.trim().split("\n").sort();
@@ -41,10 +44,76 @@ describe("metrics on the callback path", () => {
     expect((await rendered(metrics.registry)).join("\n")).toContain('wxgw_callbacks_total{service="s1",type="text",outcome="replied"} 3');
   });
 
+  test("every counter renders what a prom-client Counter fed the same increments renders", async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const reference = new Registry();
+    const counter = (name: string, labelNames: string[]) => new Counter({ name, help: "h", labelNames, registers: [reference] });
+    const fallbacks = counter("wxgw_success_fallbacks_total", ["service", "reason"]);
+    const dedup = counter("wxgw_dedup_hits_total", ["service"]);
+    const tokens = counter("wxgw_token_fetches_total", ["app_id", "kind"]);
+    const wxErrors = counter("wxgw_wechat_api_errors_total", ["path", "errcode"]);
+    const asyncReplies = counter("wxgw_async_replies_total", ["service", "outcome"]);
+    const degraded = counter("wxgw_state_store_degraded_total", ["component"]);
+    for (let i = 0; i < 3; i++) {
+      metrics.fallback("s1", "timeout");
+      fallbacks.inc({ service: "s1", reason: "timeout" });
+      metrics.dedupHit(`s${i % 2}`);
+      dedup.inc({ service: `s${i % 2}` });
+      metrics.tokenFetch("wx1", i === 0 ? "ticket" : "token");
+      tokens.inc({ app_id: "wx1", kind: i === 0 ? "ticket" : "token" });
+      metrics.wxApiError("/cgi-bin/user/info", i === 2 ? -1 : 40001);
+      wxErrors.inc({ path: "/cgi-bin/user/info", errcode: i === 2 ? "-1" : "40001" });
+      metrics.asyncReply("s1", "sent");
+      asyncReplies.inc({ service: "s1", outcome: "sent" });
+      metrics.stateStoreDegraded("dedup");
+      degraded.inc({ component: "dedup" });
+    }
+    // values only: HELP texts differ on purpose
+    const series = async (r: Registry, name: string) => lines(await r.getSingleMetricAsString(name)).filter((l) => !l.startsWith("#"));
+    for (const name of ["wxgw_success_fallbacks_total", "wxgw_dedup_hits_total", "wxgw_token_fetches_total", "wxgw_wechat_api_errors_total", "wxgw_async_replies_total", "wxgw_state_store_degraded_total"]) {
+      const expected = await series(reference, name);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await series(metrics.registry, name)).toEqual(expected);
+    }
+    expect((await series(metrics.registry, "wxgw_token_fetches_total")).join("\n")).toContain('wxgw_token_fetches_total{app_id="wx1",kind="token"} 2');
+  });
+
+  test("prom-client is loaded when the registry is first needed, not when metrics are created or counted", async () => {
+    // a fresh process: this test file has loaded prom-client itself
+    const script = `
+      import { createMetrics } from ${JSON.stringify(`${import.meta.dir}/../../src/obs/metrics`)};
+      const loaded = () => Object.keys(require.cache).some((k) => k.includes("/prom-client/"));
+      const m = createMetrics({ processMetrics: false });
+      m.callback("s", "text", "replied"); m.fallback("s", "timeout"); m.backendLatency("s", "ok", 0.01);
+      const before = loaded();
+      const text = await m.registry.metrics();
+      console.log(JSON.stringify({ before, after: loaded(), counted: text.includes('wxgw_success_fallbacks_total{service="s",reason="timeout"} 1') }));
+    `;
+    const proc = Bun.spawnSync([process.execPath, "-e", script], { stderr: "pipe" });
+    expect(proc.stderr.toString()).toBe("");
+    expect(JSON.parse(proc.stdout.toString())).toEqual({ before: false, after: true, counted: true });
+  });
+
   test("process metrics are registered a moment after start, not on the start-up path", async () => {
     const metrics = createMetrics();
     expect(await metrics.registry.metrics()).not.toContain("wxgw_process_cpu_user_seconds_total");
     await Bun.sleep(1100);
     expect(await metrics.registry.metrics()).toContain("wxgw_process_cpu_user_seconds_total");
+  });
+
+  test("without process metrics (no metrics endpoint) none are registered, even once the registry is built", async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    await Bun.sleep(1100);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain("wxgw_callbacks_total");
+    expect(text).not.toContain("wxgw_process_cpu_user_seconds_total");
+  });
+
+  test("a gateway registers process metrics only when a metrics endpoint is configured", async () => {
+    const withEndpoint = createGateway(makeConfig({}, { "common-endpoints": { "health-check": "/health", metrics: "/metrics" } }), { log: createMemoryLogger().log });
+    const without = createGateway(makeConfig({}, { "common-endpoints": { "health-check": "/health" } }), { log: createMemoryLogger().log });
+    await Bun.sleep(1100);
+    expect(await withEndpoint.metrics.registry.metrics()).toContain("wxgw_process_cpu_user_seconds_total");
+    expect(await without.metrics.registry.metrics()).not.toContain("wxgw_process_cpu_user_seconds_total");
   });
 });
