@@ -36,6 +36,21 @@ describe("ReplyTable", () => {
     expect(table.size).toBe(2);
   });
 
+  test("ASCII, control, non-ASCII and surrogate-pair strings of several lengths come back as they were stored", () => {
+    const table = new ReplyTable();
+    const texts = [64, 63, 65, 1, 0].map((n) => "x".repeat(n));
+    texts.push(`${"a".repeat(40)}\u007f\u0000\t`, `${"a".repeat(40)}\u0080é`, `${"b".repeat(63)}中`, `${"c".repeat(64)}中`, "\ud83d\ude00", "\ud800 lone");
+    texts.forEach((msg, i) => {
+      const key = i < 5 ? `m:${msg}:${i}` : `m:${i}`;
+      table.set(key, hashKey(key), { kind: "success", reason: msg });
+    });
+    texts.forEach((msg, i) => {
+      const key = i < 5 ? `m:${msg}:${i}` : `m:${i}`;
+      // a lone surrogate cannot be UTF-8: it comes back as U+FFFD, as Buffer.write makes it
+      expect(table.get(key, hashKey(key))).toEqual({ kind: "success", reason: msg.replace("\ud800", "\ufffd") });
+    });
+  });
+
   test("an entry larger than a chunk, and the ones after it", () => {
     const table = new ReplyTable();
     const big: WechatReply = { kind: "xml", xml: `<xml>${"x".repeat(1_500_000)}</xml>`, reply: { type: "text", msg: "y".repeat(600_000) } };
