@@ -66,6 +66,8 @@ export interface WxApiDeps {
 interface RawAnswer {
   readonly status: number;
   readonly contentType: string;
+  /** media downloads name their file here (`attachment; filename="…"`) */
+  readonly disposition: string;
   readonly bytes: Uint8Array;
 }
 
@@ -90,7 +92,7 @@ export function createWxApi(deps: WxApiDeps): WxApi {
         redirect: "manual",
       });
       const bytes = new Uint8Array(await res.arrayBuffer());
-      return { status: res.status, contentType: res.headers.get("content-type") ?? "", bytes };
+      return { status: res.status, contentType: res.headers.get("content-type") ?? "", disposition: res.headers.get("content-disposition") ?? "", bytes };
     } catch (err) {
       deps.metrics?.wxApiError(req.path, -1);
       const e = err as Error & { code?: string };
@@ -189,7 +191,9 @@ export function createWxApi(deps: WxApiDeps): WxApi {
         // only a token error is retried; the retry's answer, whatever it is, goes back as is
         const errcode = !last && (raw.contentType.includes("json") || raw.bytes[0] === 0x7b) ? errcodeOf(raw.bytes) : undefined;
         if (errcode !== undefined && TOKEN_ERRCODES.has(errcode)) throw new WxApiError(req.path, errcode, "access_token rejected");
-        const headers = raw.contentType ? { "content-type": raw.contentType } : undefined;
+        const headers = new Headers();
+        if (raw.contentType) headers.set("content-type", raw.contentType);
+        if (raw.disposition) headers.set("content-disposition", raw.disposition);
         return new Response(raw.bytes, { status: raw.status, headers });
       }),
   };

@@ -29,6 +29,8 @@ export interface Scripted {
   readonly raw?: string;
   readonly status?: number;
   readonly contentType?: string;
+  /** more answer headers (raw answers) */
+  readonly headers?: Record<string, string>;
   /** wait this long first; the normal answer follows unless json/raw/status is given */
   readonly delayMs?: number;
 }
@@ -109,7 +111,7 @@ export function startFakeWechat(opts: FakeWechatOptions = {}): FakeWechat {
         else answer = { status: 404, raw: `fake wechat: no API at ${call.path}` };
       }
       if (answer.raw !== undefined) {
-        return new Response(answer.raw, { status: answer.status ?? 200, headers: { "content-type": answer.contentType ?? "text/plain" } });
+        return new Response(answer.raw, { status: answer.status ?? 200, headers: { "content-type": answer.contentType ?? "text/plain", ...answer.headers } });
       }
       return new Response(JSON.stringify(answer.json ?? {}), {
         status: answer.status ?? 200,

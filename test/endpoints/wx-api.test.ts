@@ -51,9 +51,12 @@ describe("wx-api pass-through", () => {
     expect(seen?.name).toBe("logo.png");
     expect(seen?.text).toBe(content);
 
-    s.wechat.on("/cgi-bin/media/get", () => ({ raw: "\u0089PNG-bytes", contentType: "image/jpeg", status: 200 }));
+    s.wechat.on("/cgi-bin/media/get", () => ({ raw: "\u0089PNG-bytes", contentType: "image/jpeg", status: 200, headers: { "content-disposition": 'attachment; filename="MEDIA_1.jpg"', "x-other": "dropped" } }));
     const img = await fetch(`${s.gw.url}${PATHS.wxApi}/cgi-bin/media/get?s=svc&media_id=MEDIA_1`, { headers: AUTH });
     expect(img.headers.get("content-type")).toBe("image/jpeg");
+    // the file name of a media download comes along; WeChat's other headers do not
+    expect(img.headers.get("content-disposition")).toBe('attachment; filename="MEDIA_1.jpg"');
+    expect(img.headers.get("x-other")).toBeNull();
     expect(await img.text()).toBe("\u0089PNG-bytes");
   });
   test("an expired token: renewed and the call retried once with the same body", async () => {
