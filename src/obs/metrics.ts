@@ -138,8 +138,8 @@ export interface MetricsOptions {
 /**
  * Counts live here as plain numbers; prom-client is loaded when something first needs the registry
  * (a scrape, or the process metrics a second after start). Loading it costs ~16 ms of start-up and
- * ~12 MB of resident memory (it pulls in Bun's http, https, zlib and cluster modules), which a gateway
- * without a metrics endpoint never needs to pay.
+ * resident memory (it pulls in Bun's http, https, zlib and cluster modules: +12 MB in a bare
+ * executable, ~2 MB beside pino and Elysia), which a gateway without a metrics endpoint never pays.
  */
 export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const callbacks = new PendingCounter("wxgw_callbacks_total", "WeChat callbacks by service, message/event type and outcome", ["service", "type", "outcome"]);
