@@ -9,6 +9,7 @@ import type { InboundMessage, Route } from "../wechat/message";
 import { MAX_PASSIVE_REPLY_BYTES, buildReplyXml, type NormalizedReply, type WechatReply } from "../wechat/reply";
 import type { ServiceRuntime } from "../service/runtime";
 import { echoReply } from "./echo";
+import { exceedsUtf8Bytes } from "../util/utf8";
 import { Timed, deadlines } from "../util/deadlines";
 import type { Job } from "../service/limiter";
 import { callBackend, withUserInfo, type BackendResult } from "./forward";
@@ -111,8 +112,7 @@ function toWechat(reply: NormalizedReply, msg: InboundMessage, route: Route, rt:
   if (reply.type === "success") return { kind: "success", reason: reply.why };
   const address = { toUser: String(msg.FromUserName ?? ""), fromUser: String(msg.ToUserName ?? ""), createTime: Math.floor(rt.deps.now() / 1000) };
   const xml = buildReplyXml(reply, address.toUser, address.fromUser, address.createTime);
-  // a UTF-16 unit is at most 3 UTF-8 bytes: short replies skip the byte count
-  if (xml.length * 3 > MAX_PASSIVE_REPLY_BYTES && Buffer.byteLength(xml) > MAX_PASSIVE_REPLY_BYTES) {
+  if (exceedsUtf8Bytes(xml, MAX_PASSIVE_REPLY_BYTES)) {
     if (rt.config.asyncReply && rt.deps.asyncReply) {
       sendAsync(reply, msg, rt, "oversized");
       return { kind: "success", reason: "reply over 2048 bytes sent through the customer-service API" };

@@ -4,8 +4,8 @@
  * with any method goes to `<wx-api-base>/<wechat path>?…&access_token=<token>` with the same body and
  * Content-Type, and WeChat's answer comes back as is (status, content type, content disposition,
  * bytes). A token error (40001/40014/42001) renews the token and retries once — which is why the body
- * is buffered, not streamed: it may be sent twice. Menus, media uploads (multipart), customer-service messages, tags…
- * every API without an endpoint of its own is one call away.
+ * is buffered, not streamed: it may be sent twice. Menus, media uploads (multipart), customer-service
+ * messages, tags… every API without an endpoint of its own is one call away.
  */
 import { Elysia } from "elysia";
 import { wxApiQuerySchema } from "../contract/endpoints";

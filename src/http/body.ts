@@ -8,10 +8,10 @@
  * with bench/ab.sh in one order). An embedder that calls `app.handle` from its own server sets that server's limit.
  */
 import { tooLarge } from "./errors";
+import { exceedsUtf8Bytes } from "../util/utf8";
 
 /** `text` when it is at most `maxBytes` UTF-8 bytes; a 413 GatewayError otherwise. */
 export function withinBodyLimit(text: string, maxBytes: number): string {
-  // a UTF-16 unit is at most 3 UTF-8 bytes: short bodies skip the byte count
-  if (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes) throw tooLarge(`body exceeds ${maxBytes} bytes`);
+  if (exceedsUtf8Bytes(text, maxBytes)) throw tooLarge(`body exceeds ${maxBytes} bytes`);
   return text;
 }

@@ -151,24 +151,23 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const asyncReplies = new PendingCounter("wxgw_async_replies_total", "Late or oversized replies sent through message/custom/send, by outcome", ["service", "outcome"]);
   const degraded = new PendingCounter("wxgw_state_store_degraded_total", "Operations that fell back to per-instance memory because the shared store failed", ["component"]);
 
-  let registry: Registry | undefined;
-  const build = (): Registry => {
+  let built: Registry | undefined;
+  /** the registry, built (and prom-client loaded) on first use */
+  const registry = (): Registry => {
+    if (built !== undefined) return built;
     const prom = loadPromClient();
-    const reg = new prom.Registry();
-    callbacks.register(prom, reg);
-    reg.registerMetric(latency as never);
-    for (const counter of [fallbacks, dedup, tokens, wxErrors, asyncReplies, degraded]) counter.register(prom, reg);
-    return reg;
+    built = new prom.Registry();
+    callbacks.register(prom, built);
+    built.registerMetric(latency as never);
+    for (const counter of [fallbacks, dedup, tokens, wxErrors, asyncReplies, degraded]) counter.register(prom, built);
+    return built;
   };
   if (opts.processMetrics ?? true) {
-    setTimeout(() => {
-      registry ??= build();
-      loadPromClient().collectDefaultMetrics({ register: registry, prefix: "wxgw_" });
-    }, PROCESS_METRICS_DELAY_MS).unref();
+    setTimeout(() => loadPromClient().collectDefaultMetrics({ register: registry(), prefix: "wxgw_" }), PROCESS_METRICS_DELAY_MS).unref();
   }
   return {
     get registry() {
-      return (registry ??= build());
+      return registry();
     },
     callback: (service, type, outcome) => callbacks.add(service, type, outcome),
     backendLatency: (service, outcome, seconds) => latency.observe(service, outcome, seconds),
