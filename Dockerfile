@@ -1,5 +1,5 @@
 # wx-gateway: a thin wrapper around `bun run build` (the same single executable the e2e tests run).
-FROM oven/bun:1.3 AS build
+FROM oven/bun:1.4 AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN bun install --frozen-lockfile 2>/dev/null || bun install
