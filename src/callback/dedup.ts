@@ -4,6 +4,7 @@
  * promise; one already answered gets the same reply again. The backend sees each message once.
  */
 import type { WechatReply } from "../wechat/reply";
+import { InflightTable } from "./inflight-table";
 import { ReplyTable, hashKey } from "./reply-table";
 
 export interface Dedup {
@@ -22,8 +23,9 @@ export function createMemoryDedup(windowS: number, hooks: DedupHooks = {}): Dedu
   const windowMs = windowS * 1000;
   const now = hooks.now ?? Date.now;
   // in flight: the promise, which retries join; answered: the reply, in a byte table per window
-  // generation (an entry lives one to two windows; a generation is dropped whole)
-  const inflight = new Map<string, Promise<WechatReply>>();
+  // generation (an entry lives one to two windows; a generation is dropped whole). Neither is a JS Map:
+  // one entry per message made the GC visit them (callback/inflight-table, callback/reply-table).
+  const inflight = new InflightTable<Promise<WechatReply>>();
   let current = new ReplyTable();
   let previous: ReplyTable | null = null;
   let rotatedAt = now();
@@ -37,26 +39,26 @@ export function createMemoryDedup(windowS: number, hooks: DedupHooks = {}): Dedu
   return {
     run(key, work) {
       rotate();
-      const pending = inflight.get(key);
+      const hash = hashKey(key);
+      const pending = inflight.get(key, hash);
       if (pending !== undefined) {
         hooks.onHit?.();
         return pending;
       }
-      const hash = hashKey(key);
       const answered = current.get(key, hash) ?? previous?.get(key, hash);
       if (answered !== undefined) {
         hooks.onHit?.();
         return Promise.resolve(answered);
       }
       const result = work();
-      inflight.set(key, result);
+      inflight.set(key, hash, result);
       result.then(
         (reply) => {
-          inflight.delete(key);
+          inflight.delete(key, hash);
           current.set(key, hash, reply);
         },
         // a failure is not an answer: let a retry try again
-        () => inflight.delete(key),
+        () => inflight.delete(key, hash),
       );
       return result;
     },
