@@ -50,15 +50,11 @@ load() { # port fixtures secs -> rps
 ratios=()
 for ((r = 1; r <= ROUNDS; r++)); do
   # odd rounds: A starts first on the config's port; even rounds: B does (position costs ~2 %, measured)
-  if ((r % 2)); then CA=$CONF CB=$CONF_B PA_PORT=$GW_PORT PB_PORT=$PORT_B FIRST=$A SECOND=$B
-  else CA=$CONF_B CB=$CONF PA_PORT=$PORT_B PB_PORT=$GW_PORT FIRST=$B SECOND=$A; fi
-  if ((r % 2)); then
-    taskset -c 0 env CONF_FILE="$CA" bash -c "exec $FIRST" >"$OUT/a.log" 2>&1 & PA=$!
-    taskset -c 0 env CONF_FILE="$CB" bash -c "exec $SECOND" >"$OUT/b.log" 2>&1 & PB=$!
-  else
-    taskset -c 0 env CONF_FILE="$CB" bash -c "exec $FIRST" >"$OUT/b.log" 2>&1 & PB=$!
-    taskset -c 0 env CONF_FILE="$CA" bash -c "exec $SECOND" >"$OUT/a.log" 2>&1 & PA=$!
-  fi
+  if ((r % 2)); then CA=$CONF CB=$CONF_B PA_PORT=$GW_PORT PB_PORT=$PORT_B
+  else CA=$CONF_B CB=$CONF PA_PORT=$PORT_B PB_PORT=$GW_PORT; fi
+  start_a() { taskset -c 0 env CONF_FILE="$CA" bash -c "exec $A" >"$OUT/a.log" 2>&1 & PA=$!; }
+  start_b() { taskset -c 0 env CONF_FILE="$CB" bash -c "exec $B" >"$OUT/b.log" 2>&1 & PB=$!; }
+  if ((r % 2)); then start_a; start_b; else start_b; start_a; fi
   PIDS+=("$PA" "$PB")
   healthy "$PA_PORT" && healthy "$PB_PORT" || { echo "a gateway did not start (see $OUT/a.log, $OUT/b.log)"; exit 1; }
   bun "$KIT/fixtures.mjs" gen "$CA" "$OUT/fa" 1000 >/dev/null && bun "$KIT/fixtures.mjs" gen "$CB" "$OUT/fb" 1000 >/dev/null

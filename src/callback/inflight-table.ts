@@ -25,15 +25,17 @@ export class InflightTable<V> {
 
   /** Adds or replaces the value for a key. */
   set(key: string, hash: number, value: V): void {
-    const found = this.slotOf(key, hash);
-    if (found >= 0) {
-      this.values[found] = value;
-      return;
-    }
     if ((this.count + 1) * 2 > this.keys.length) this.grow();
-    const mask = this.keys.length - 1;
+    const { keys, hashes } = this;
+    const mask = keys.length - 1;
+    // one probe: it ends at the key (its value replaced) or at the free slot the key goes into
     let i = hash & mask;
-    while (this.keys[i] !== undefined) i = (i + 1) & mask;
+    for (let k = keys[i]; k !== undefined; i = (i + 1) & mask, k = keys[i]) {
+      if (hashes[i] === hash && k === key) {
+        this.values[i] = value;
+        return;
+      }
+    }
     this.place(i, key, hash, value);
     this.count++;
   }
