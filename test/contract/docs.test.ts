@@ -1,7 +1,7 @@
 /**
  * @module test/contract/docs
- * The JSON examples of the README's backend-contract section are valid under the contract, so the
- * page users read cannot drift from the schemas.
+ * The JSON examples of docs/backend-contract.md are valid under the contract, so the page users read
+ * cannot drift from the schemas.
  */
 import { expect, test } from "bun:test";
 import { join } from "node:path";
@@ -9,9 +9,7 @@ import { Value } from "@sinclair/typebox/value";
 import { backendReplySchema, oauth2ForwardSchema, schemaForPath } from "../../src/contract/index";
 import { pathOf } from "../_helpers/contract";
 
-const readme = await Bun.file(join(import.meta.dir, "../../README.md")).text();
-const start = readme.indexOf("## The backend contract");
-const page = readme.slice(start, readme.indexOf("\n## ", start + 5));
+const page = await Bun.file(join(import.meta.dir, "../../docs/backend-contract.md")).text();
 const examples = [...page.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
 
 test("the page has examples of forwarded bodies, replies and the OAuth2 body", () => {
