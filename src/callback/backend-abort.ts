@@ -1,15 +1,15 @@
 /**
  * @module callback/backend-abort
  * The backend's hard timeout without an AbortController per request. Measured under load, a fresh
- * controller + signal for every backend fetch cost 11-17 % of the text path's throughput; so fetches
+ * controller + signal for every backend fetch was a large share of the text path's cost; so fetches
  * started within the same `granularityMs` share one controller, aborted when the youngest of them is
  * `timeoutMs` old. Every fetch is therefore aborted between `timeoutMs` and `timeoutMs + granularityMs`
  * after it started — the bound is what matters (a backend that never answers must not hold sockets
  * forever), not its last millisecond.
  *
  * A controller is let go as soon as its last fetch is done, not when its timeout passes: a signal
- * keeps what every fetch registered on it, and ~30 seconds' worth of retained signals cost another
- * 7-9 % (bench/ab.sh, README "Performance"). So normally one controller is alive, plus one per second
+ * keeps what every fetch registered on it, and ~30 seconds' worth of retained signals were the biggest
+ * single cost found (bench/ab.sh, docs/performance.md). So normally one controller is alive, plus one per second
  * that still has a hung fetch; their expiries ride on the shared deadline queue, not a timer each.
  */
 import { Timed, type DeadlineQueue } from "../util/deadlines";

@@ -29,7 +29,7 @@ export function dispatch(msg: InboundMessage, route: Route, rt: ServiceRuntime, 
  * One message on its way to the backend and back. A single object is the limiter's job, the reply
  * deadline's queue entry and the holder of the one promise its callers wait on: under load dozens of
  * messages are in flight, and every object each of them keeps alive is visited by each young-generation
- * GC (README "Performance"), so a closure or promise per step costs more than the step.
+ * GC (docs/performance.md), so a closure or promise per step costs more than the step.
  */
 class Flight extends Timed implements Job {
   readonly reply: Promise<WechatReply>;

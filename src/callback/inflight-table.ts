@@ -3,7 +3,7 @@
  * The in-flight half of the memory dedup: key → the promise of its reply, while the message is on its
  * way to the backend. Every message adds an entry and removes it a few milliseconds later. Done with a
  * JS `Map`, that churn made each young-generation GC several times slower (measured with
- * `BUN_JSC_logGC`, Bun 1.3 and 1.4: README "Performance"); plain arrays written in place do not.
+ * `BUN_JSC_logGC`, Bun 1.3 and 1.4: docs/performance.md); plain arrays written in place do not.
  * Open addressing with linear probing over the key's 32-bit hash (an int32, as `hashKey` gives); a
  * delete shifts the entries after it back, so there are no tombstones and a probe ends at the first
  * empty slot.

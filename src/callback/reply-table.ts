@@ -3,7 +3,7 @@
  * The answered half of the memory dedup: key → WechatReply for every message of a dedup window, kept
  * in typed arrays instead of JS objects. A window at full load holds hundreds of thousands of
  * replies; as objects (key, reply, XML, backend reply) they made every garbage collection walk them
- * and the bench's text throughput fell to 0.4x of the ceiling with 280 MB RSS (README "Performance").
+ * and the bench's text throughput and RSS were far off their targets (docs/performance.md).
  * Here an entry is bytes in 1 MB chunks (never copied, so RSS grows by what is stored) — key, kind,
  * reason, or the backend reply as JSON with the XML or what rebuilds it (the reply's address) —
  * found through an open-addressing index of 32-bit hashes;

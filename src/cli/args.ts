@@ -44,4 +44,4 @@ export const USAGE = `usage: wx-gateway [serve] [-c FILE]      start the gateway
        wx-gateway -v | --version           name, version, build time, Bun version, OS/arch
        wx-gateway check-config [-c FILE]   validate the config and print a summary (secrets masked); exit 0 or 3
        wx-gateway schema [--out DIR]       write the backend contract as JSON Schema files
-       wx-gateway simulate [-c FILE] ...   play WeChat against a running gateway (see README)`;
+       wx-gateway simulate [-c FILE] ...   play WeChat against a running gateway (see docs/operations.md)`;

@@ -4,8 +4,7 @@
  * it is read: `serve` sets Bun's `maxRequestBodySize` to the largest service limit (at least 1 MiB), and
  * Bun answers 413 itself for a larger body, with or without Content-Length. What is left here is each
  * service's own limit, checked on the text: reading `Content-Length` first would build the request's
- * Headers object, which the callback path otherwise never needs (~1.7 % of its throughput, measured
- * with bench/ab.sh in one order). An embedder that calls `app.handle` from its own server sets that server's limit.
+ * Headers object, which the callback path otherwise never needs (measured with bench/ab.sh). An embedder that calls `app.handle` from its own server sets that server's limit.
  */
 import { tooLarge } from "./errors";
 import { exceedsUtf8Bytes } from "../util/utf8";

@@ -32,8 +32,8 @@ interface LatencyCell {
 
 /**
  * The backend-latency histogram (labels service, outcome), observed once per forwarded message.
- * prom-client's Histogram validates and hashes the label object on every observation (~5 % of the
- * text path's throughput, measured); this one keeps each label pair's buckets in a Float64Array
+ * prom-client's Histogram validates and hashes the label object on every observation, a measurable
+ * share of the text path; this one keeps each label pair's buckets in a Float64Array
  * and gives prom-client's registry the same values, in the same order, when it renders a scrape.
  */
 export class BackendLatencyHistogram {

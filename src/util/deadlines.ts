@@ -3,7 +3,8 @@
  * Many deadlines on one timer. Every forwarded callback has a reply deadline (and a userInfo budget
  * when userInfo is on), the backend's hard timeout rides here too (one entry per shared abort
  * controller, callback/backend-abort), and almost all of them are cancelled within milliseconds; a
- * `setTimeout` (or `AbortSignal.timeout`) per request costs 2–5 µs of a ~60 µs budget (bench/, README "Performance"). Deadlines are kept in
+ * `setTimeout` (or `AbortSignal.timeout`) per request is a timer object and a closure per request for the GC
+ * (docs/performance.md, "Why the hot path looks as it does"). Deadlines are kept in
  * a list ordered by expiry — requests arrive in deadline order, so inserting walks back one step at
  * most in practice — and a single timer is armed for the earliest one. Cancelling unlinks the
  * entry, so nothing outlives its request.

@@ -2,7 +2,7 @@
  * @module wechat/aes-cbc
  * AES-256-CBC for one fixed key and IV — WeChat's message encryption uses IV = key[0..16] for every
  * message — on two long-lived OpenSSL contexts instead of a createCipheriv/createDecipheriv per
- * message (~2 µs each, see README "Performance").
+ * message (an object per message for the GC to walk; docs/performance.md).
  *
  * CBC chains every block to the previous ciphertext block, so a context that has processed a
  * message holds that message's last ciphertext block where the IV was. One extra leading block puts
