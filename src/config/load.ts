@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { Value } from "@sinclair/typebox/value";
 import type { TSchema } from "@sinclair/typebox";
 import embeddedSample from "../../sample.conf.json";
-import { ConfigError, pointerToPath } from "./config-error";
+import { ConfigError, describeValue, pointerToPath } from "./config-error";
 import { RawConfigSchema, type RawConfig } from "./schema";
 import { checkRules } from "./rules";
 import { resolveConfig } from "./resolve";
@@ -52,11 +52,21 @@ export function parseConfig(raw: unknown, source: string, env: Record<string, st
   const first = Value.Errors(RawConfigSchema, raw).First();
   if (first) {
     const where = pointerToPath(first.path);
-    const got = first.value === undefined ? "nothing" : JSON.stringify(first.value);
-    throw new ConfigError(where, `${first.message} (got ${got && got.length > 60 ? `${got.slice(0, 60)}…` : got})`);
+    throw new ConfigError(where, `${expectedOf(first.schema) ?? first.message} (got ${describeValue(where, first.value)})`);
   }
   checkRules(raw as RawConfig);
   return { config: resolveConfig(raw as RawConfig, source, env), warnings };
+}
+
+/** "Expected union value" says little: name the alternatives instead (string or null, {"type":"redis",…}). */
+function expectedOf(schema: TSchema): string | null {
+  if (!Array.isArray(schema.anyOf)) return null;
+  const kinds = (schema.anyOf as TSchema[]).map((s) => {
+    if (s.const !== undefined) return JSON.stringify(s.const);
+    const tag = s.properties?.type?.const;
+    return typeof tag === "string" ? `{"type":"${tag}",…}` : String(s.type);
+  });
+  return `Expected ${kinds.join(" or ")}`;
 }
 
 /** Walks the value beside its schema and reports keys the schema does not know (comment keys like "注意"). */

@@ -4,6 +4,7 @@
  */
 import type { RawConfig } from "./schema";
 import { ConfigError } from "./config-error";
+import { maskUrl } from "./mask";
 import { COMMON_ENDPOINT_KEYS } from "./schema";
 
 const AES_KEY = /^[A-Za-z0-9+/]{43}$/;
@@ -12,6 +13,15 @@ function isHttpUrl(s: string): boolean {
   try {
     const u = new URL(s);
     return (u.protocol === "http:" || u.protocol === "https:") && u.host !== "";
+  } catch {
+    return false;
+  }
+}
+
+function isRedisUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "redis:" || u.protocol === "rediss:") && u.hostname !== "" && /^(\/\d*)?$/.test(u.pathname);
   } catch {
     return false;
   }
@@ -39,16 +49,21 @@ export function checkRules(raw: RawConfig): void {
       throw new ConfigError(`${at}.wx-params.aes-key`, "expected 43 base64 characters (EncodingAESKey), or empty/null for plaintext");
     }
     const proxy = svc["msg-proxy-pass"];
-    if (proxy && !isHttpUrl(proxy)) throw new ConfigError(`${at}.msg-proxy-pass`, `expected an http(s) URL, got "${proxy}"`);
+    if (proxy && !isHttpUrl(proxy)) throw new ConfigError(`${at}.msg-proxy-pass`, `expected an http(s) URL, got "${maskUrl(proxy)}"`);
     const redirectUrl = svc["redirect-url"];
     const redirectPath = svc["listen-endpoints"]["redirect-path"];
     if (redirectUrl) {
-      if (!isHttpUrl(redirectUrl)) throw new ConfigError(`${at}.redirect-url`, `expected an http(s) URL, got "${redirectUrl}"`);
+      if (!isHttpUrl(redirectUrl)) throw new ConfigError(`${at}.redirect-url`, `expected an http(s) URL, got "${maskUrl(redirectUrl)}"`);
       if (!redirectPath) throw new ConfigError(`${at}.redirect-url`, "redirect-url needs listen-endpoints.redirect-path");
     }
     claim(svc["listen-endpoints"]["service-path"], `${at}.listen-endpoints.service-path`);
     claim(redirectPath, `${at}.listen-endpoints.redirect-path`);
   });
+
+  const store = raw["token-store"];
+  if (store?.type === "redis" && !isRedisUrl(store.url)) {
+    throw new ConfigError("token-store.url", `expected a redis URL redis[s]://[user:password@]host[:port][/db], got "${maskUrl(store.url)}"`);
+  }
 
   const common = raw["common-endpoints"] ?? {};
   for (const key of COMMON_ENDPOINT_KEYS) claim(common[key], `common-endpoints.${key}`);

@@ -2,6 +2,7 @@
  * @module test/_helpers/config
  * Valid configs for tests: raw (Go key names, as a file would have them) and resolved.
  */
+import { ConfigError } from "../../src/config/config-error";
 import { parseConfig } from "../../src/config/load";
 import type { GatewayConfig } from "../../src/config/types";
 
@@ -37,4 +38,15 @@ export function rawConfig(service: Raw = {}, top: Raw = {}): Raw {
 
 export function makeConfig(service: Raw = {}, top: Raw = {}): GatewayConfig {
   return parseConfig(rawConfig(service, top), "test", {}).config;
+}
+
+/** The ConfigError that parsing `raw` throws (fails the test when it parses). */
+export function configErrorOf(raw: unknown): ConfigError {
+  try {
+    parseConfig(raw, "test", {});
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
 }

@@ -3,19 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig, loadConfig } from "../../src/config/load";
-import { ConfigError } from "../../src/config/config-error";
-import { rawConfig, rawService } from "../_helpers/config";
+import { configErrorOf, rawConfig, rawService } from "../_helpers/config";
 import goSample from "../fixtures/conf/go-sample.conf.json" with { type: "json" };
-
-function errorOf(raw: unknown): ConfigError {
-  try {
-    parseConfig(raw, "test", {});
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("defaults and resolution", () => {
   test("the repository's sample.conf.json is valid and runs in echo mode", () => {
@@ -81,7 +70,7 @@ describe("rejected configs name the JSON path", () => {
   ];
   for (const [name, raw, path] of cases) {
     test(name, () => {
-      const err = errorOf(raw);
+      const err = configErrorOf(raw);
       expect(err.path).toBe(path);
       expect(err.message).toContain(path);
     });
