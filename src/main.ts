@@ -22,6 +22,12 @@ async function main(argv: readonly string[]): Promise<number> {
       case "check-config":
         console.log(checkConfig(args.config));
         return 0;
+      case "healthcheck": {
+        const { healthcheck } = await import("./cli/healthcheck");
+        const result = await healthcheck(args.config);
+        (result.code === 0 ? console.log : console.error)(result.line);
+        return result.code;
+      }
       case "schema": {
         const { writeSchemas } = await import("./cli/schema");
         console.log(await writeSchemas(args.flags.out ?? "schema"));

@@ -3,7 +3,7 @@
  * argv → command and flags. Kept tiny on purpose: the gateway has few commands and no dependency for this.
  */
 
-export type Command = "serve" | "version" | "check-config" | "schema" | "simulate" | "help";
+export type Command = "serve" | "version" | "check-config" | "healthcheck" | "schema" | "simulate" | "help";
 
 export interface ParsedArgs {
   readonly command: Command;
@@ -14,7 +14,7 @@ export interface ParsedArgs {
   readonly positional: readonly string[];
 }
 
-const COMMANDS = new Set<Command>(["serve", "check-config", "schema", "simulate", "help"]);
+const COMMANDS = new Set<Command>(["serve", "check-config", "healthcheck", "schema", "simulate", "help"]);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   let command: Command = "serve";
@@ -41,7 +41,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 }
 
 export const USAGE = `usage: wx-gateway [serve] [-c FILE]      start the gateway (config: -c, CONF_FILE, ./sample.conf.json, embedded sample)
-       wx-gateway -v | --version           name, version, build time, Bun version, OS/arch
+       wx-gateway -v | --version           name, version, build time, build target, Bun version, OS/arch
        wx-gateway check-config [-c FILE]   validate the config and print a summary (secrets masked); exit 0 or 3
+       wx-gateway healthcheck [-c FILE]    GET the configured health-check path; exit 0 when 200, else 1
        wx-gateway schema [--out DIR]       write the backend contract as JSON Schema files
        wx-gateway simulate [-c FILE] ...   play WeChat against a running gateway (see docs/operations.md)`;
