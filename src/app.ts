@@ -10,7 +10,8 @@ import type { Logger } from "./obs/log";
 import type { Metrics } from "./obs/metrics";
 import { createServiceRuntime, type ServiceDeps, type ServiceRuntime } from "./service/runtime";
 import { wxService } from "./service/plugin";
-import { adminGuard, commonEndpoints } from "./endpoints/index";
+import { commonEndpoints } from "./endpoints/index";
+import { routableRequest } from "./http/routable-url";
 
 export interface AppDeps extends ServiceDeps {
   readonly log: Logger;
@@ -46,8 +47,8 @@ export function createApp(config: GatewayConfig, deps: AppDeps): GatewayApp {
         return new GatewayError(500, "internal error").toResponse();
     }
   });
-  const guard = adminGuard(config, deps.endpoints);
-  if (guard) app = app.onRequest(guard) as unknown as typeof app;
+  // app.handle is the one entry point of `serve` and the tests: the router sees the real path whatever the Host
+  app = app.wrap((handle) => (request: Request) => handle(routableRequest(request))) as unknown as typeof app;
   for (const rt of runtimes) app = app.use(wxService(rt)) as unknown as typeof app;
   for (const plugin of deps.publicEndpoints ?? []) app = app.use(plugin) as unknown as typeof app;
   let document: Promise<Record<string, unknown>> | undefined;

@@ -1,33 +1,39 @@
 /**
  * @module endpoints/admin-guard
  * `admin-token`: every common endpoint except health-check requires `Authorization: Bearer <token>`,
- * compared in constant time (SPEC §2, §7).
+ * compared in constant time (SPEC §2, §7). The check belongs to the routes it protects: the guarded
+ * group carries it as hooks, so whatever spelling of a path the router takes to one of its routes
+ * (trailing slash, encoded characters, a Host that moves Elysia's path start), the route asks for the
+ * token. Nothing compares path strings.
  */
+import { Elysia } from "elysia";
 import { unauthorized } from "../http/errors";
 import { safeEqual } from "../wechat/signature";
 
-/** Throws 401 unless the request carries the admin token; a no-op when no token is configured. */
-export function checkAdminToken(adminToken: string | null, authorization: string | null): void {
-  if (!adminToken) return;
+/** Whether the Authorization header carries the admin token; always true when none is configured. */
+export function hasAdminToken(adminToken: string | null, authorization: string | null): boolean {
+  if (!adminToken) return true;
   const match = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
-  if (!match || !safeEqual(match[1]!.trim(), adminToken)) throw unauthorized("missing or wrong admin token");
+  return match !== null && safeEqual(match[1]!.trim(), adminToken);
 }
 
+/** Stands in for the body of an unauthorised request, so that no parser reads it. */
+const UNREAD = Symbol("body of an unauthorised request, not read");
+
 /**
- * The admin check as a request hook, run before routing and body parsing so that a request without
- * the token gets 401 even when its parameters are also wrong. Null when no admin token is set.
+ * An empty route group whose routes — its own and those of every plugin it `use`s afterwards —
+ * require the admin token (no hook at all when none is set). The token is checked at `transform`,
+ * before query, params and body are validated, so a request without it gets 401 even when its
+ * parameters are also wrong; body parsing comes earlier still, so the parse hook stands in for the
+ * body of an unauthorised request and the body is never read.
  */
-export function adminGuardHook(adminToken: string | null, guardedPaths: readonly string[], guardedPrefix: string | undefined) {
-  if (!adminToken) return null;
-  const exact = new Set(guardedPaths);
-  const prefix = guardedPrefix ? `${guardedPrefix}/` : null;
-  return ({ request }: { request: Request }): void => {
-    const url = request.url;
-    const start = url.indexOf("/", url.indexOf("//") + 2);
-    const end = url.indexOf("?", start);
-    const path = end < 0 ? url.slice(start) : url.slice(start, end);
-    if (exact.has(path) || (prefix !== null && (path.startsWith(prefix) || path === guardedPrefix))) {
-      checkAdminToken(adminToken, request.headers.get("authorization"));
-    }
-  };
+export function adminGuardedGroup(adminToken: string | null, name: string) {
+  const group = new Elysia({ name });
+  if (!adminToken) return group;
+  const authorised = (request: Request) => hasAdminToken(adminToken, request.headers.get("authorization"));
+  return group
+    .onParse(({ request }) => (authorised(request) ? undefined : UNREAD))
+    .onTransform(({ request }) => {
+      if (!authorised(request)) throw unauthorized("missing or wrong admin token");
+    });
 }

@@ -14,6 +14,8 @@ import { routeDetail, serviceByName, type EndpointContext } from "./context";
 
 /** Largest body passed on; WeChat's largest upload (a permanent video) is 20 MB. */
 export const WX_API_MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** What Elysia's `body` holds: the handler reads the request's bytes itself. */
+const UNPARSED = Symbol("read by the handler");
 /** Uploads take longer than the client's default 10 s. */
 const TIMEOUT_MS = 60_000;
 /** Letters, digits and the few punctuation marks of WeChat's API paths; no "..", no "//". */
@@ -55,7 +57,9 @@ export function wxApiEndpoint(prefix: string, ctx: EndpointContext) {
       });
     },
     {
-      parse: "none",
+      // the handler reads the body itself, bounded and only once authorised; a parser that answers
+      // keeps Elysia's from reading it ("none" would, next to the admin group's parse hook)
+      parse: () => UNPARSED,
       query: wxApiQuerySchema,
       detail: routeDetail(
         ctx,
