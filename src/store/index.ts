@@ -24,7 +24,7 @@ export function createTokenStore(config: GatewayConfig, log: Logger, opts: Store
   const ts = config.tokenStore;
   switch (ts.type) {
     case "file":
-      return createFileTokenStore(ts.dir, log.child({ component: "token-store" }));
+      return createFileTokenStore(ts.dir, log.child({ component: "token-store" }), { now: opts.now });
     case "redis":
       return createRedisTokenStore({ url: ts.url, prefix: ts.prefix, now: opts.now }, log.child({ component: "token-store" }));
     default:

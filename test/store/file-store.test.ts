@@ -6,6 +6,7 @@ import { createMemoryLogger } from "../../src/obs/log";
 import { createFileTokenStore, recordPath } from "../../src/store/file-store";
 import { decodeRecord, encodeRecord } from "../../src/store/token-store";
 import { createMemoryTokenStore } from "../../src/store/memory-store";
+import { fakeClock } from "../_helpers/wxapi";
 
 const newDir = () => join(mkdtempSync(join(tmpdir(), "wxgw-fs-")), "tokens");
 const { log } = createMemoryLogger();
@@ -76,12 +77,67 @@ describe("file store", () => {
     expect(decodeRecord("token", readFileSync(join(dir, "wxD"), "utf8"))).toEqual({ value: "T", expire: 2000000000 });
   });
 
-  test("the file store's lock never blocks (one process owns the cache)", async () => {
-    const store = createFileTokenStore(newDir(), log);
-    const a = await store.lock("token", "wxE", 1000);
-    const b = await store.lock("token", "wxE", 1000);
-    expect(a).not.toBeNull();
-    expect(b).not.toBeNull();
+  test("the lock file is exclusive, released by its holder only, and taken over once stale", async () => {
+    const dir = newDir();
+    const clock = fakeClock(1_000_000);
+    const a = createFileTokenStore(dir, log, { now: clock.now });
+    const b = createFileTokenStore(dir, log, { now: clock.now });
+    const held = await a.lock("token", "wxE", 1000);
+    expect(held).not.toBeNull();
+    expect(existsSync(join(dir, "wxE.lock"))).toBe(true);
+    expect(await b.lock("token", "wxE", 1000)).toBeNull();
+    const ticketLock = await b.lock("ticket", "wxE", 1000); // one lock per record
+    expect(ticketLock).not.toBeNull();
+    await ticketLock!.release();
+    await held!.release();
+    const again = await b.lock("token", "wxE", 1000);
+    expect(again).not.toBeNull();
+    // the holder dies: the others wait until its lock expires, then one of them takes it over
+    clock.advance(999);
+    expect(await a.lock("token", "wxE", 1000)).toBeNull();
+    clock.advance(1);
+    const takeover = await a.lock("token", "wxE", 1000);
+    expect(takeover).not.toBeNull();
+    // the late holder's release must not remove the new holder's lock
+    await again!.release();
+    expect(await b.lock("token", "wxE", 1000)).toBeNull();
+    await takeover!.release();
+    expect(readdirSync(dir).filter((f) => f.endsWith(".lock"))).toEqual([]);
+  });
+});
+
+describe("two stores on one directory (two processes sharing token-cache-dir)", () => {
+  test("a record another store wrote is seen at once, and so is its removal", async () => {
+    const dir = newDir();
+    const a = createFileTokenStore(dir, log);
+    const b = createFileTokenStore(dir, log);
+    await a.set("token", "wxF", { value: "T1", expire: 2000000000 });
+    expect(await b.get("token", "wxF")).toEqual({ value: "T1", expire: 2000000000 });
+    await a.set("token", "wxF", { value: "T2", expire: 2000000100 });
+    expect(await b.get("token", "wxF")).toEqual({ value: "T2", expire: 2000000100 });
+    expect(await a.invalidate("token", "wxF", "T2")).toBe(true);
+    expect(await b.get("token", "wxF")).toBeNull();
+  });
+
+  test("invalidate compares with the file, not with what this store read before", async () => {
+    const dir = newDir();
+    const a = createFileTokenStore(dir, log);
+    const b = createFileTokenStore(dir, log);
+    await a.set("token", "wxG", { value: "T1", expire: 2000000000 });
+    expect((await b.get("token", "wxG"))?.value).toBe("T1");
+    await a.set("token", "wxG", { value: "T2", expire: 2000000100 });
+    expect(await b.invalidate("token", "wxG", "T1")).toBe(false);
+    expect(decodeRecord("token", readFileSync(join(dir, "wxG"), "utf8"))?.value).toBe("T2");
+  });
+
+  test("a record that expires earlier never replaces the file's", async () => {
+    const dir = newDir();
+    const a = createFileTokenStore(dir, log);
+    const stale = createFileTokenStore(dir, log);
+    await a.set("ticket", "wxH", { value: "NEWER", expire: 2000000100 });
+    await stale.set("ticket", "wxH", { value: "OLDER", expire: 2000000000 });
+    expect(readFileSync(join(dir, "wxH.ticket"), "utf8")).toBe('{"ticket":"NEWER","expire":2000000100}');
+    expect((await stale.get("ticket", "wxH"))?.value).toBe("NEWER");
   });
 });
 

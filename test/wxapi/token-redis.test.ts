@@ -3,21 +3,14 @@
  * block the others past the lock TTL, and a Redis outage is a clear 502 that heals by itself.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { join } from "node:path";
 import { startFakeWechat, type FakeWechat } from "../_helpers/fake-wechat";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
+import { spawnTokenWorker, workerOutput, type WorkerProcess, type WorkerResult } from "../_helpers/token-workers";
 import { SECRET, makeWxApi } from "../_helpers/wxapi";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createRedisTokenStore } from "../../src/store/redis-store";
 
-const WORKER = join(import.meta.dir, "../_helpers/token-worker.ts");
 const LOCK_TTL_MS = 1500;
-
-interface WorkerResult {
-  token?: string;
-  error?: string;
-  status?: number;
-}
 
 describeRedis("tokens shared through redis", () => {
   let redis: TestRedis;
@@ -32,25 +25,14 @@ describeRedis("tokens shared through redis", () => {
   });
 
   const spawnWorker = (appId: string, prefix: string, startAt = 0) =>
-    Bun.spawn([process.execPath, WORKER], {
-      env: {
-        ...process.env,
-        REDIS_URL: redis.url, REDIS_PREFIX: prefix, WX_API_BASE: fake.url, APP_ID: appId, APP_SECRET: SECRET,
-        LOCK_TTL_MS: String(LOCK_TTL_MS), START_AT: String(startAt),
-      },
-      stdout: "pipe",
-      stderr: "pipe",
+    spawnTokenWorker({
+      REDIS_URL: redis.url, REDIS_PREFIX: prefix, WX_API_BASE: fake.url, APP_ID: appId, APP_SECRET: SECRET,
+      LOCK_TTL_MS: String(LOCK_TTL_MS), START_AT: String(startAt),
     });
 
-  async function resultOf(proc: Bun.Subprocess<"ignore", "pipe", "pipe">): Promise<{ result: WorkerResult; logs: string }> {
-    const [out, logs] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
-    await proc.exited;
-    const line = out.trim().split("\n").at(-1) ?? "";
-    try {
-      return { result: JSON.parse(line) as WorkerResult, logs };
-    } catch {
-      throw new Error(`worker printed no result: ${out}\n${logs}`);
-    }
+  async function resultOf(proc: WorkerProcess): Promise<{ result: WorkerResult; logs: string }> {
+    const { results, logs } = await workerOutput(proc);
+    return { result: results.at(-1)!, logs };
   }
 
   const fetchesFor = (appId: string) => fake.callsTo("/cgi-bin/stable_token").filter((c) => (c.body as { appid?: string }).appid === appId).length;
