@@ -2,7 +2,9 @@
  * @module state/redis-dedup
  * Dedup (SPEC §4.3) across instances. WeChat retries a callback it got no answer for within 5 s, and
  * behind a load balancer the retry may reach another instance. Per message:
- * 1. same-instance retries join the local promise first (no second Redis round trip);
+ * 1. same-instance retries are absorbed locally first (no second Redis round trip), by the memory
+ *    dedup: the promise while in flight, then the reply in its byte tables for the window — bounded,
+ *    where a JS map of every reply promise kept about a kilobyte per message;
  * 2. the first instance claims `<prefix>dedup:<service>:<key>` (SET NX PX, TTL reply-timeout-ms +
  *    margin, so a claimer that dies frees it by itself), runs the work, and stores the reply there
  *    for the dedup window;
@@ -14,8 +16,7 @@
  * is counted as degraded "dedup".
  */
 import type { WechatReply } from "../wechat/reply";
-import { WindowMap } from "../util/window-map";
-import type { Dedup } from "../callback/dedup";
+import { createMemoryDedup, type Dedup } from "../callback/dedup";
 import type { StateLink } from "./state-link";
 
 /** Deletes the key only while it still holds ARGV[1] (our claim). */
@@ -46,6 +47,11 @@ interface Outcome {
 
 const VANISHED = Symbol("vanished");
 
+/** A reply that answers this request but is not kept: the local dedup takes a rejection as "not an answer". */
+class NotFinal {
+  constructor(readonly reply: WechatReply) {}
+}
+
 /** A stored entry's reply, or null while the entry is only a claim (or unreadable). */
 export function storedReply(text: string): WechatReply | null {
   try {
@@ -66,7 +72,7 @@ export function createRedisDedup(opts: RedisDedupOptions): Dedup {
   const { link } = opts;
   const now = opts.now ?? Date.now;
   const claimTtlMs = String(opts.replyTimeoutMs + CLAIM_MARGIN_MS);
-  const local = new WindowMap<Promise<WechatReply>>(windowMs, now);
+  const local = createMemoryDedup(opts.windowS, { onHit: opts.onHit, now });
 
   async function runClaimed(key: string, claim: string, work: () => Promise<WechatReply>): Promise<WechatReply> {
     let reply: WechatReply;
@@ -130,19 +136,14 @@ export function createRedisDedup(opts: RedisDedupOptions): Dedup {
     return { reply: { kind: "success", reason: "the message's claim kept changing hands" }, final: false };
   }
 
+  const unkept = (err: unknown) => {
+    if (err instanceof NotFinal) return err.reply;
+    throw err;
+  };
   return {
     run(key, work) {
-      const known = local.get(key);
-      if (known) {
-        opts.onHit?.();
-        return known;
-      }
-      const outcome = shared(key, work);
-      const result = outcome.then((o) => o.reply);
-      local.set(key, result);
-      const forget = () => local.get(key) === result && local.delete(key);
-      outcome.then((o) => o.final || forget(), forget);
-      return result;
+      const final = () => shared(key, work).then((o) => (o.final ? o.reply : Promise.reject(new NotFinal(o.reply))));
+      return local.run(key, final).catch(unkept);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { heapStats } from "bun:jsc";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createRedisDedup, createStateLink, storedReply, type StateLink } from "../../src/state/index";
 import { CLAIM_MARGIN_MS } from "../../src/state/redis-dedup";
@@ -148,6 +149,20 @@ describeRedis("redis dedup across instances", () => {
     expect(await b.dedup.run("m:6", async () => xmlReply("second try"))).toEqual(xmlReply("second try"));
     a.link.close();
     b.link.close();
+  });
+
+  test("answered messages are kept locally as bytes, not as a promise each; their retries are still answered locally", async () => {
+    const a = instance(redis, freshPrefix());
+    const promises = () => (Bun.gc(true), heapStats().objectTypeCounts.Promise ?? 0);
+    const before = promises();
+    for (let batch = 0; batch < 20; batch++) {
+      await Promise.all(Array.from({ length: 100 }, (_, i) => a.dedup.run(`m:b${batch}:${i}`, async () => xmlReply(`r${batch}:${i}`))));
+    }
+    expect(promises() - before).toBeLessThan(200);
+    const calls = a.redisCalls();
+    expect(await a.dedup.run("m:b7:42", async () => xmlReply("must not run"))).toEqual(xmlReply("r7:42"));
+    expect(a.redisCalls()).toBe(calls);
+    a.link.close();
   });
 
   test("window 0 disables dedup", async () => {
