@@ -50,14 +50,21 @@ export async function handleCallback(request: Request, query: Query, rt: Service
   } catch (err) {
     const error = asGatewayError(err);
     rt.deps.metrics.callback(rt.config.name, "-", "rejected");
-    rt.log.info({ status: error.status, reason: error.message }, "callback rejected");
+    if (error.status >= 500) rt.log.error({ status: error.status, err: describe(error.cause) }, "callback failed");
+    else rt.log.info({ status: error.status, reason: error.message }, "callback rejected");
     throw error;
   }
 }
 
+/** Text → message; whatever a parser throws on its input is a 400 (bad input is never a 500). */
 function parseMessage(text: string, rt: ServiceRuntime): InboundMessage {
-  if (rt.config.isChannelsEc && text.trimStart().startsWith("{")) return toChannelsMessage(text);
-  return parseInboundXml(text);
+  try {
+    if (rt.config.isChannelsEc && text.trimStart().startsWith("{")) return toChannelsMessage(text);
+    return parseInboundXml(text);
+  } catch (err) {
+    if (err instanceof XmlError || err instanceof MessageError) throw badRequest(err.message);
+    throw badRequest("the message could not be parsed", err);
+  }
 }
 
 function asGatewayError(err: unknown): GatewayError {
@@ -65,6 +72,9 @@ function asGatewayError(err: unknown): GatewayError {
   if (err instanceof XmlError || err instanceof MessageError) return badRequest(err.message);
   return new GatewayError(500, "internal error", { cause: err });
 }
+
+/** An error's name and message for the log (error messages on this path never carry secrets). */
+const describe = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 
 function encodeReply(reply: WechatReply, q: CallbackQuery, encrypted: boolean, rt: ServiceRuntime): Response {
   if (reply.kind === "success") return new Response("success", TEXT);

@@ -1,16 +1,23 @@
 /**
  * @module wechat/channels
  * Channels shop (视频号小店) callbacks are JSON, and WeChat writes 64-bit ids such as `order_id`
- * (3705115058471208928) as bare JSON integers, which JSON.parse would round. Integers of 16 or more
- * digits are quoted before parsing, and the known id fields always become strings. Channels events have
- * no MsgId, so the parser also gives each event its dedup identity (`channelsDedupKey`).
+ * (3705115058471208928) as bare JSON integers, which JSON.parse would round. The parse keeps the
+ * source text of every number (JSON.parse's reviver `context.source`): the known id fields must be
+ * digit strings, bare or quoted, and are forwarded as strings digit for digit; any other integer of 16
+ * or more digits becomes a string too; a number out of range is refused. Nesting is bounded before
+ * parsing (wechat/input-rules). Channels events have no MsgId, so the parser also gives each event its
+ * dedup identity (`channelsDedupKey`).
  */
 import { createHash } from "node:crypto";
 import type { InboundMessage } from "./message";
-import { DEDUP_KEY, MessageError } from "./message";
+import { DEDUP_KEY, MessageError, checkHeader } from "./message";
+import { MAX_ID_DIGITS, MAX_NESTING, integerOf, isIdString, isSafeSegment, jsonNestingBeyond } from "./input-rules";
 
-/** Fields that are ids in Channels events: strings in the forwarded body whatever their size. */
-const ID_FIELDS = new Set(["order_id", "after_sale_order_id", "aftersale_id", "product_id", "sku_id", "out_product_id"]);
+/** Fields that are ids in Channels events: digit strings in the forwarded body whatever their size. */
+const ID_FIELDS = new Set(["order_id", "after_sale_order_id", "aftersale_id", "product_id", "sku_id"]);
+/** The merchant's own product id: often digits, but not necessarily; a bare number keeps its digits. */
+const MERCHANT_ID = "out_product_id";
+const BIG_INTEGER = /^-?[0-9]{16,}$/;
 
 /** Quotes every integer literal of 16+ digits that stands outside a string. */
 export function quoteBigIntegers(json: string): string {
@@ -40,33 +47,50 @@ export function quoteBigIntegers(json: string): string {
   return last === 0 ? json : out + json.slice(last);
 }
 
-function stringifyIds(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stringifyIds);
-  if (typeof value !== "object" || value === null) return value;
-  const obj = value as Record<string, unknown>;
-  for (const key in obj) {
-    const v = obj[key];
-    if (ID_FIELDS.has(key) && typeof v === "number") obj[key] = String(v);
-    else if (typeof v === "object") stringifyIds(v);
+/** JSON.parse reviver: numbers as their source text says, ids checked (see the module comment). */
+function revive(key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === "number") {
+    const source = context?.source ?? String(value);
+    if (ID_FIELDS.has(key) || key === MERCHANT_ID) return idOf(key, source);
+    if (!Number.isFinite(value)) throw new MessageError(`${isSafeSegment(key) ? key : "a number"} is out of range`);
+    return BIG_INTEGER.test(source) ? source : value;
   }
-  return obj;
+  if (ID_FIELDS.has(key)) return idOf(key, typeof value === "string" ? value : "");
+  return value;
+}
+
+function idOf(key: string, text: string): string {
+  if (!isIdString(text)) throw new MessageError(`${key} is not an id (1 to ${MAX_ID_DIGITS} digits)`);
+  return text;
 }
 
 /** Parses a decrypted (or plain) Channels callback into the forwarded body. */
 export function toChannelsMessage(text: string): InboundMessage {
+  const tooDeep = jsonNestingBeyond(text, MAX_NESTING);
+  if (tooDeep !== -1) throw new MessageError(`Channels callback nested deeper than ${MAX_NESTING} levels (at offset ${tooDeep})`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(quoteBigIntegers(text));
-  } catch {
+    parsed = JSON.parse(text, revive as (key: string, value: unknown) => unknown);
+  } catch (err) {
+    if (err instanceof MessageError) throw err;
+    // JSON.parse's message quotes the text it stopped at: not repeated
     throw new MessageError("Channels callback is not valid JSON");
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new MessageError("Channels callback is not a JSON object");
-  const msg = stringifyIds(parsed) as Record<string, unknown>;
-  if (typeof msg.Event !== "string" || !msg.Event) throw new MessageError("Event is missing");
+  const msg = parsed as Record<string, unknown>;
+  if (typeof msg.Event !== "string" || !msg.Event) throw new MessageError("Event is missing or not a single text value");
   if (typeof msg.MsgType !== "string" || !msg.MsgType) msg.MsgType = "event";
-  if (typeof msg.CreateTime === "string" && /^\d+$/.test(msg.CreateTime)) msg.CreateTime = Number(msg.CreateTime);
+  if (msg.CreateTime !== undefined) msg.CreateTime = createTimeOf(msg.CreateTime);
+  checkHeader(msg);
   Object.defineProperty(msg, DEDUP_KEY, { value: channelsDedupKey(msg) });
   return msg as InboundMessage;
+}
+
+/** CreateTime is an integer (SPEC §4.3); WeChat writes it bare, some tools quote it. */
+function createTimeOf(value: unknown): number {
+  const n = typeof value === "number" ? (Number.isSafeInteger(value) ? value : undefined) : typeof value === "string" ? integerOf(value) : undefined;
+  if (n === undefined) throw new MessageError("CreateTime is not an integer");
+  return n;
 }
 
 /**

@@ -9,6 +9,7 @@
  * XML parse: the value it returns is only trusted after msg_signature covers it.
  */
 import { msgSignature, type MessageCrypto } from "./crypto";
+import { MAX_NESTING, jsonNestingBeyond } from "./input-rules";
 
 const OPEN = "<Encrypt>";
 const CLOSE = "</Encrypt>";
@@ -52,9 +53,10 @@ export function extractXmlEncrypt(body: string): string | null {
 /**
  * The `Encrypt` value of an encrypted Channels shop (视频号小店) JSON callback
  * (`{"ToUserName":"…","Encrypt":"…"}`). Returns null, never throws, when the body is not a JSON
- * object or has no non-empty string `Encrypt`.
+ * object, nests deeper than the callbacks' limit, or has no non-empty string `Encrypt`.
  */
 export function extractJsonEncrypt(body: string): string | null {
+  if (jsonNestingBeyond(body, MAX_NESTING) !== -1) return null;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

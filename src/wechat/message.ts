@@ -5,6 +5,7 @@
  */
 import { parseWechatXml, type XmlObject, type XmlValue } from "./xml";
 import { scanFlatXml } from "./xml-scan";
+import { MAX_ID_DIGITS, MAX_SEGMENT_LENGTH, integerOf, isIdString, isSafeSegment } from "./input-rules";
 
 /** The body forwarded to the backend; its exact per-type shapes are the schemas in contract/. */
 export type InboundMessage = Record<string, unknown> & {
@@ -30,13 +31,38 @@ export class MessageError extends Error {
   }
 }
 
-const NUMERIC = new Set(["CreateTime", "Scale", "Count", "TotalCount", "FilterCount", "SentCount", "ErrorCount", "ResultCount"]);
-const INTEGER = /^-?\d{1,15}$/;
+/** Integers (SPEC §4.3), at any depth; anything else there is refused, naming the element. */
+const INTEGER_FIELDS = ["CreateTime", "Scale", "Count", "TotalCount", "FilterCount", "SentCount", "ErrorCount", "ResultCount"];
+/** Ids: digit strings, kept as strings so no digit of a 64-bit id is lost. */
+const ID_FIELDS = ["MsgId", "MsgID", "MsgDataId"];
 
-const convertText = (key: string, value: string): unknown => (NUMERIC.has(key) && INTEGER.test(value.trim()) ? Number(value) : value);
+function integerField(name: string, value: string): number {
+  const n = integerOf(value);
+  if (n === undefined) throw new MessageError(`<${name}> is not an integer`);
+  return n;
+}
+
+function idField(name: string, value: string): string {
+  const id = value.trim();
+  if (!isIdString(id)) throw new MessageError(`<${name}> is not an id (1 to ${MAX_ID_DIGITS} digits)`);
+  return id;
+}
+
+/** One lookup per value on the hot path (scanFlatXml calls this for every element). */
+const RULES = new Map<string, (name: string, value: string) => unknown>([
+  ...INTEGER_FIELDS.map((k) => [k, integerField] as const),
+  ...ID_FIELDS.map((k) => [k, idField] as const),
+]);
+
+const convertText = (key: string, value: string): unknown => {
+  const rule = RULES.get(key);
+  return rule === undefined ? value : rule(key, value);
+};
 
 function convert(value: XmlValue, key: string): unknown {
   if (typeof value === "string") return convertText(key, value);
+  // a repeated or nested integer/id would reach the backend as an array or object
+  if (RULES.has(key)) throw new MessageError(`<${key}> must be a single value`);
   if (Array.isArray(value)) return value.map((v) => convert(v, key));
   const out: Record<string, unknown> = {};
   for (const k in value) out[k] = convert(value[k] as XmlValue, k);
@@ -80,19 +106,33 @@ export function parseInboundXml(text: string): InboundMessage {
 }
 
 function checked(msg: Record<string, unknown>): InboundMessage {
-  if (typeof msg.MsgType !== "string" || msg.MsgType === "") throw new MessageError("MsgType is missing");
-  if (msg.MsgType === "event" && (typeof msg.Event !== "string" || msg.Event === "")) throw new MessageError("Event is missing");
+  checkHeader(msg);
+  if (msg.MsgType === "event" && (typeof msg.Event !== "string" || msg.Event === "")) throw new MessageError("Event is missing or not a single text value");
   addFlattenedFields(msg);
   return msg as InboundMessage;
 }
 
-const SAFE_SEGMENT = /^[A-Za-z0-9_.-]{1,64}$/;
+/**
+ * The fields every callback's route, dedup key and userInfo lookup read must be single text values
+ * (a repeated element would be an array). Also used for Channels JSON (wechat/channels).
+ */
+export function checkHeader(msg: Record<string, unknown>): void {
+  if (typeof msg.MsgType !== "string" || msg.MsgType === "") throw new MessageError("MsgType is missing or not a single text value");
+  for (const name of ["ToUserName", "FromUserName", "Event", "EventKey"]) {
+    if (msg[name] !== undefined && typeof msg[name] !== "string") throw new MessageError(`${name} must be a single text value`);
+  }
+}
 
-/** The backend route of a message. Types are used as URL segments, so they must be plain names. */
+/**
+ * The backend route of a message. Types are used as URL segments, so they must be plain names; the
+ * error names the field, never its value (which may come from a decrypted message).
+ */
 export function routeOf(msg: InboundMessage): Route {
   const kind = msg.MsgType === "event" ? "event" : "msg";
   const type = kind === "event" ? (msg.Event as string) : msg.MsgType;
-  if (!SAFE_SEGMENT.test(type)) throw new MessageError(`unsupported ${kind} type ${JSON.stringify(type.slice(0, 64))}`);
+  if (!isSafeSegment(type)) {
+    throw new MessageError(`${kind === "event" ? "Event" : "MsgType"} is not a plain name (letters, digits, _ and -, at most ${MAX_SEGMENT_LENGTH})`);
+  }
   return { kind, type, path: `/${kind}/${type}` };
 }
 

@@ -6,17 +6,17 @@
  * that subset, and anything malformed, returns `undefined`, and the caller runs the full
  * validator + parser, which decides (and words the error) exactly as before. So this scan never
  * accepts a document the full path refuses and never changes a value; it only skips the work for
- * the common case (test/wechat/xml-scan.test.ts compares both on generated documents).
+ * the common case (test/wechat/xml-scan.test.ts compares both on generated documents). A blank run
+ * next to a CDATA section is layout and dropped, as the full path drops it (wechat/xml `CDATA_LAYOUT`).
  * `scanFlatXml` is the same scan cut down to flat documents, building the forwarded message directly.
  */
 import type { XmlObject, XmlValue } from "./xml";
+import { MAX_NESTING } from "./input-rules";
 
 /** Element names WeChat repeats; they are arrays even when only one is present (as in xml.ts). */
 const ALWAYS_ARRAY = new Set(["item", "List"]);
 /** Names the full parser renames or refuses (prototype pollution guards): left to it. */
 const RESERVED = new Set([...Object.getOwnPropertyNames(Object.prototype), "prototype", "#text"]);
-/** Deeper documents go to the full path (no deep stacks here; WeChat nests 3 levels at most). */
-const MAX_DEPTH = 32;
 /** The declaration in its usual forms only; anything unusual is the full parser's to judge. */
 const DECLARATION = /^<\?xml version="1\.[0-9]"(?: encoding="[A-Za-z][A-Za-z0-9._-]*")?(?: standalone="(?:yes|no)")? ?\?>/;
 const ENTITIES = new Map([["lt", "<"], ["gt", ">"], ["amp", "&"], ["quot", '"'], ["apos", "'"]]);
@@ -36,6 +36,8 @@ export function scanSimpleXml(text: string): XmlObject | undefined {
   const n = text.length;
   const stack: Frame[] = [];
   let root: Frame | undefined;
+  /** the last thing read was a CDATA section (a blank run after it is layout) */
+  let afterCdata = false;
   while (i < n) {
     const top = stack[stack.length - 1];
     if (text.charCodeAt(i) !== LT) {
@@ -44,6 +46,10 @@ export function scanSimpleXml(text: string): XmlObject | undefined {
       if (top === undefined) {
         if (!isBlank(text, i, end)) return undefined;
       } else if (top.children === null) {
+        if (isLayout(text, i, end, afterCdata)) {
+          i = end;
+          continue;
+        }
         const piece = decodeText(text.slice(i, end));
         if (piece === undefined) return undefined;
         top.text += piece;
@@ -52,9 +58,11 @@ export function scanSimpleXml(text: string): XmlObject | undefined {
         if (amp !== -1 && amp < end) return undefined; // text beside elements is dropped; its entities are the full path's call
       }
       i = end;
+      afterCdata = false;
       continue;
     }
     const c1 = text.charCodeAt(i + 1);
+    afterCdata = false;
     if (c1 === SLASH) {
       if (top === undefined || !text.startsWith(top.name, i + 2)) return undefined;
       const close = i + 2 + top.name.length;
@@ -70,9 +78,10 @@ export function scanSimpleXml(text: string): XmlObject | undefined {
       if (end === -1) return undefined;
       if (top.children === null) top.text += text.slice(i + 9, end);
       i = end + 3;
+      afterCdata = true;
     } else {
       const nameEnd = scanName(text, i + 1);
-      if (nameEnd === -1 || root !== undefined || stack.length >= MAX_DEPTH) return undefined;
+      if (nameEnd === -1 || root !== undefined || stack.length >= MAX_NESTING) return undefined;
       const name = text.slice(i + 1, nameEnd);
       if (RESERVED.has(name)) return undefined;
       const c = text.charCodeAt(nameEnd);
@@ -126,10 +135,10 @@ export function scanFlatXml<T>(text: string, leaf: (name: string, value: string)
       i = nameEnd + 2;
     } else if (c === GT) {
       i = nameEnd + 1;
-      for (;;) {
+      for (let afterCdata = false; ; afterCdata = true) {
         const lt = text.indexOf("<", i);
         if (lt === -1) return undefined;
-        if (lt > i) {
+        if (lt > i && !isLayout(text, i, lt, afterCdata)) {
           const piece = decodeText(text.slice(i, lt));
           if (piece === undefined) return undefined;
           value += piece;
@@ -183,6 +192,11 @@ function scanName(text: string, i: number): number {
     if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45) continue;
     return i;
   }
+}
+
+/** A blank run that sits after a CDATA section or before one: layout, not content. */
+function isLayout(text: string, from: number, to: number, afterCdata: boolean): boolean {
+  return (afterCdata || text.startsWith("<![CDATA[", to)) && isBlank(text, from, to);
 }
 
 function isBlank(text: string, from: number, to: number): boolean {
