@@ -2,7 +2,8 @@
  * @module gateway
  * createGateway(config): builds every dependency once — token store, shared-state store, WeChat API
  * client, userInfo lookup, async-reply sender, metrics — and the app on top of them. `serve` and the
- * tests both start the gateway through here, so what is tested is what runs.
+ * tests both start the gateway through here, so what is tested is what runs. `drain()` is the
+ * callback half of shutdown (callback/drain); `serve` calls it on SIGTERM.
  */
 import type { GatewayConfig } from "./config/types";
 import type { Logger } from "./obs/log";
@@ -14,6 +15,9 @@ import { createUserInfoLookup } from "./wxapi/user";
 import { createAsyncReplySender } from "./callback/async-reply";
 import { publicRoutes, wechatEndpoints } from "./endpoints/wechat";
 import { createSharedState, type SharedState } from "./state/index";
+import { createCallbackCore } from "./callback/core";
+import { drainCallbacks, type DrainReport } from "./callback/drain";
+import type { TimerClock } from "./util/deadlines";
 
 export interface GatewayOptions {
   readonly log: Logger;
@@ -21,6 +25,8 @@ export interface GatewayOptions {
   readonly fetch?: typeof fetch;
   /** unix milliseconds */
   readonly now?: () => number;
+  /** monotonic clock and timer of the callback path's deadlines (reply deadline, backend hard timeout, drain bound) */
+  readonly clock?: TimerClock;
 }
 
 export interface Gateway extends GatewayApp {
@@ -31,6 +37,11 @@ export interface Gateway extends GatewayApp {
   readonly kv: KvStore;
   /** Redis dedup and replay guard when token-store is Redis (close it on shutdown), else null */
   readonly sharedState: SharedState | null;
+  /**
+   * Refuses new callbacks (503) and resolves once every accepted message has reached the backend and
+   * finished, or the computed bound has passed (callback/drain). Call it before closing the stores.
+   */
+  drain(): Promise<DrainReport>;
 }
 
 export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gateway {
@@ -55,6 +66,9 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
     publicEndpoints: publicRoutes(endpointContext),
     createDedup: sharedState?.createDedup,
     createReplayGuard: sharedState?.createReplayGuard,
+    core: createCallbackCore(opts.clock),
   });
-  return { ...app, config, metrics, api, tokenStore, kv, sharedState };
+  let drained: Promise<DrainReport> | undefined;
+  const drain = () => (drained ??= drainCallbacks(app.runtimes, log));
+  return { ...app, config, metrics, api, tokenStore, kv, sharedState, drain };
 }

@@ -3,25 +3,27 @@
  * Gets the answer for one message within `reply-timeout-ms`: echo mode, or the backend. Every failure
  * becomes the `success` reply (never WeChat's "该公众号暂时无法提供服务"), logged and counted. A reply
  * that arrives late, or is too large for a passive reply, goes through the customer-service API when
- * `async-reply` is on.
+ * `async-reply` is on. Once the service drains (shutdown), a new message is refused with 503 so that
+ * WeChat sends it again, to this gateway's successor: what is accepted is delivered to the backend.
  */
 import type { InboundMessage, Route } from "../wechat/message";
 import { MAX_PASSIVE_REPLY_BYTES, buildReplyXml, type NormalizedReply, type WechatReply } from "../wechat/reply";
 import type { ServiceRuntime } from "../service/runtime";
 import { echoReply } from "./echo";
 import { exceedsUtf8Bytes } from "../util/utf8";
-import { Timed, deadlines } from "../util/deadlines";
+import { Timed } from "../util/deadlines";
+import { GatewayError } from "../http/errors";
 import type { Job } from "../service/limiter";
+import type { UserInfoLookup } from "../service/runtime";
 import { callBackend, withUserInfo, type BackendResult } from "./forward";
-
-/** user/info gets at most this share of the reply deadline */
-const USERINFO_SHARE = 0.4;
+import { USERINFO_SHARE } from "./core";
 
 export function dispatch(msg: InboundMessage, route: Route, rt: ServiceRuntime, startedMs: number): Promise<WechatReply> {
   if (!rt.config.msgProxyPass) {
     const echo = echoReply(msg);
     return Promise.resolve(echo ? toWechat(echo, msg, route, rt) : { kind: "success", reason: "echo mode: nothing to echo" });
   }
+  if (!rt.limiter.admit()) return Promise.reject(new GatewayError(503, "shutting down: message refused so that WeChat sends it again"));
   return new Flight(msg, route, rt, startedMs).reply;
 }
 
@@ -38,8 +40,9 @@ class Flight extends Timed implements Job {
   /** the reply promise is settled: by the backend's answer, or by the deadline */
   private answered = false;
 
+  /** Admitted by the limiter (dispatch): from here on it must reach `release`, however it ends. */
   constructor(
-    private readonly msg: InboundMessage,
+    private msg: InboundMessage,
     private readonly route: Route,
     private readonly rt: ServiceRuntime,
     startedMs: number,
@@ -50,7 +53,22 @@ class Flight extends Timed implements Job {
       this.fail = reject;
     });
     // the deadline also counts the time spent waiting for a slot (workerNum bounds the backend calls)
-    deadlines.schedule(this, Math.max(0, startedMs + rt.config.replyTimeoutMs - rt.deps.now()));
+    rt.core.deadlines.schedule(this, Math.max(0, startedMs + rt.config.replyTimeoutMs - rt.deps.now()));
+    // without userInfo the backend call is the whole task: no extra async step per message
+    const lookup = rt.config.dontAppendUserinfo ? undefined : rt.deps.userInfo;
+    if (lookup === undefined) rt.limiter.enter(this);
+    else void this.lookUpThenEnter(lookup, startedMs);
+  }
+
+  /** userInfo before taking a slot: workerNum bounds backend calls, a slow user/info must not hold them */
+  private async lookUpThenEnter(lookup: UserInfoLookup, startedMs: number): Promise<void> {
+    const { rt } = this;
+    const shareMs = Math.floor(rt.config.replyTimeoutMs * USERINFO_SHARE);
+    try {
+      this.msg = await withUserInfo(this.msg, rt, lookup, Math.max(0, startedMs + shareMs - rt.deps.now()), shareMs);
+    } catch (err) {
+      this.msg = { ...this.msg, userInfo: null, userInfoError: (err as Error).message };
+    }
     rt.limiter.enter(this);
   }
 
@@ -60,13 +78,9 @@ class Flight extends Timed implements Job {
   }
 
   private async forward(): Promise<void> {
-    const { rt } = this;
     let result: BackendResult | Error;
     try {
-      // without userInfo the backend call is the whole task: no extra async step per message
-      const lookup = rt.config.dontAppendUserinfo ? undefined : rt.deps.userInfo;
-      const msg = lookup === undefined ? this.msg : await withUserInfo(this.msg, rt, lookup, Math.floor(rt.config.replyTimeoutMs * USERINFO_SHARE));
-      result = await callBackend(msg, this.route, rt);
+      result = await callBackend(this.msg, this.route, this.rt);
     } catch (err) {
       result = err instanceof Error ? err : new Error(String(err));
     }
@@ -77,7 +91,7 @@ class Flight extends Timed implements Job {
     this.rt.limiter.release();
     const late = this.answered;
     this.answered = true;
-    deadlines.cancel(this);
+    this.rt.core.deadlines.cancel(this);
     try {
       if (result instanceof Error) throw result;
       if (late) return lateReply(result, this.msg, this.route, this.rt);
@@ -135,9 +149,16 @@ function sendAsync(reply: NormalizedReply, msg: InboundMessage, rt: ServiceRunti
   const send = rt.deps.asyncReply;
   const toUser = msg.FromUserName;
   if (!send || !toUser) return;
+  // counted, so that shutdown waits for it (callback/drain)
+  const sends = rt.core.asyncSends;
+  sends.add();
   send(rt.config, toUser, reply).then(
-    () => rt.deps.metrics.asyncReply(rt.config.name, "sent"),
+    () => {
+      sends.done();
+      rt.deps.metrics.asyncReply(rt.config.name, "sent");
+    },
     (err: Error) => {
+      sends.done();
       rt.deps.metrics.asyncReply(rt.config.name, "refused");
       rt.log.warn({ why, err: err.message }, "async reply through message/custom/send failed");
     },

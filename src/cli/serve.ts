@@ -1,7 +1,8 @@
 /**
  * @module cli/serve
  * load config → build dependencies → createApp → listen; on SIGTERM/SIGINT stop accepting, let
- * in-flight requests finish (bounded), exit 0.
+ * in-flight requests finish (bounded), wait until every accepted message has reached the backend
+ * (bounded by the backend hard timeout per queued round: callback/drain), exit 0.
  */
 import { mkdirSync, accessSync, constants } from "node:fs";
 import { loadConfig, locateConfig } from "../config/load";
@@ -59,11 +60,14 @@ export async function serve(cliPath: string | undefined, log: Logger = createLog
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, "stopping: no new connections, draining in-flight requests");
+    log.info({ signal }, "stopping: no new connections, new callbacks refused (503), draining in-flight requests");
+    // a message answered `success` at its deadline may still wait for its backend call: wait for those too
+    const accepted = gateway.drain();
     const drained = server.stop(false).then(() => true);
     const timedOut = Bun.sleep(DRAIN_MS).then(() => false);
     const clean = await Promise.race([drained, timedOut]);
     if (!clean) log.warn(`in-flight requests still running after ${DRAIN_MS} ms: closing them`);
+    await accepted;
     gateway.tokenStore.close();
     gateway.kv.close();
     gateway.sharedState?.close();

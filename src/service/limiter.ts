@@ -1,9 +1,13 @@
 /**
  * @module service/limiter
- * FIFO semaphore per service (`workerNum`): at most N callbacks are processed at once; the rest wait
- * in arrival order. Nothing is dropped, as in the Go original. Jobs are objects with a `run()` method,
+ * FIFO semaphore per service (`workerNum`): at most N backend calls run at once; the rest wait in
+ * arrival order. Nothing is dropped, as in the Go original. Jobs are objects with a `run()` method,
  * not closures and promises: on the callback path the job is the message's own flight object, so
  * waiting for a slot allocates nothing.
+ *
+ * It also counts what the service has accepted and not finished — a message is `admit`ted before its
+ * userInfo lookup (which holds no slot), waits, runs, and is done at `release` — so shutdown can wait
+ * for every message WeChat was told was received (`drain`).
  */
 
 export interface Job {
@@ -12,20 +16,39 @@ export interface Job {
 }
 
 export interface Limiter {
-  /** Runs `job` now if a slot is free, else when one frees up (in arrival order). */
+  /**
+   * Counts a job that will `enter` (it may prepare first, holding no slot). False once draining:
+   * the caller must refuse the work, since no one will wait for it.
+   */
+  admit(): boolean;
+  /** Runs an admitted `job` now if a slot is free, else when one frees up (in arrival order). */
   enter(job: Job): void;
-  /** Gives back a slot taken by `enter`: the next waiting job runs on it. */
+  /** The job that held a slot is done: the next waiting job runs on its slot. */
   release(): void;
-  /** callbacks running now, and waiting */
+  /** Admits nothing more; resolves once every admitted job has released. */
+  drain(): Promise<void>;
+  /** admitted and not yet released: preparing, waiting or running */
+  readonly outstanding: number;
+  /** jobs holding a slot now, and waiting for one */
   readonly active: number;
   readonly waiting: number;
+  readonly draining: boolean;
 }
 
 export function createLimiter(max: number): Limiter {
   let active = 0;
+  let outstanding = 0;
+  let draining = false;
+  let idle: (() => void) | null = null;
+  let drained: Promise<void> | null = null;
   // a ring would avoid shift()'s copying, but the queue is empty unless the backend is saturated
   const queue: Job[] = [];
   return {
+    admit() {
+      if (draining) return false;
+      outstanding++;
+      return true;
+    },
     enter(job) {
       if (active < max) {
         active++;
@@ -35,12 +58,20 @@ export function createLimiter(max: number): Limiter {
       }
     },
     release() {
+      if (outstanding > 0 && --outstanding === 0 && idle !== null) idle();
       // the slot is handed over, active unchanged
       const next = queue.shift();
       if (next !== undefined) next.run();
       else if (active > 0) active--;
     },
+    drain() {
+      draining = true;
+      drained ??= outstanding === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
+      return drained;
+    },
+    get outstanding() { return outstanding; },
     get active() { return active; },
     get waiting() { return queue.length; },
+    get draining() { return draining; },
   };
 }

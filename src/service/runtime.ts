@@ -10,6 +10,7 @@ import { createMessageCrypto, type MessageCrypto } from "../wechat/crypto";
 import type { NormalizedReply } from "../wechat/reply";
 import { createMemoryDedup, type Dedup } from "../callback/dedup";
 import { createMemoryReplayGuard, type ReplayGuard } from "../callback/replay";
+import { createCallbackCore, type CallbackCore } from "../callback/core";
 import { createLimiter, type Limiter } from "./limiter";
 
 /** userInfo and userInfoError for a forwarded body; never throws */
@@ -28,6 +29,8 @@ export interface ServiceDeps {
   /** shared-state factories (Redis); memory versions are used when absent */
   readonly createDedup?: (svc: ServiceConfig) => Dedup;
   readonly createReplayGuard?: (svc: ServiceConfig) => ReplayGuard;
+  /** the gateway's deadline queue, abort leases and shared lookups; each service gets its own when absent */
+  readonly core?: CallbackCore;
 }
 
 export interface ServiceRuntime {
@@ -38,6 +41,7 @@ export interface ServiceRuntime {
   readonly limiter: Limiter;
   readonly dedup: Dedup;
   readonly replay: ReplayGuard | null;
+  readonly core: CallbackCore;
 }
 
 export function createServiceRuntime(config: ServiceConfig, deps: ServiceDeps): ServiceRuntime {
@@ -50,5 +54,6 @@ export function createServiceRuntime(config: ServiceConfig, deps: ServiceDeps): 
     limiter: createLimiter(config.workerNum),
     dedup: deps.createDedup?.(config) ?? createMemoryDedup(config.dedupWindowS, { onHit, now: deps.now }),
     replay: config.timeoutS > 0 ? (deps.createReplayGuard?.(config) ?? createMemoryReplayGuard(config.timeoutS, deps.now)) : null,
+    core: deps.core ?? createCallbackCore(),
   };
 }

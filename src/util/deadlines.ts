@@ -7,8 +7,28 @@
  * (docs/performance.md, "Why the hot path looks as it does"). Deadlines are kept in
  * a list ordered by expiry — requests arrive in deadline order, so inserting walks back one step at
  * most in practice — and a single timer is armed for the earliest one. Cancelling unlinks the
- * entry, so nothing outlives its request.
+ * entry, so nothing outlives its request. Each gateway has its own queue on its own clock
+ * (callback/core), so tests drive every deadline of the callback path with a fake clock.
  */
+
+/** A monotonic clock in ms and the one timer a DeadlineQueue arms on it (tests pass a fake one). */
+export interface TimerClock {
+  now(): number;
+  /** Calls `fire` once, `ms` from now; the timer must not keep the process alive by itself. */
+  setTimer(fire: () => void, ms: number): unknown;
+  clearTimer(handle: unknown): void;
+}
+
+/** performance.now and unref'd timers: a pending deadline alone must not keep the process alive; the request it guards does */
+export const systemClock: TimerClock = {
+  now: performance.now.bind(performance),
+  setTimer(fire, ms) {
+    const timer = setTimeout(fire, ms);
+    (timer as { unref?: () => void }).unref?.();
+    return timer;
+  },
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /**
  * An entry of a DeadlineQueue: a subclass says what expiring does. The object that owns a deadline can
@@ -51,11 +71,16 @@ class CallbackEntry extends Timed implements Deadline {
 export class DeadlineQueue {
   private head: Timed | null = null;
   private tail: Timed | null = null;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: unknown;
   private armedAt = Infinity;
+  private readonly clock: TimerClock;
+  readonly now: () => number;
 
-  /** @param now a monotonic clock in ms (tests pass a fake one) */
-  constructor(private readonly now: () => number = performance.now.bind(performance)) {}
+  /** @param clock the clock and timer (a bare function: a fake clock for judging expiry, on real timers) */
+  constructor(clock: TimerClock | (() => number) = systemClock) {
+    this.clock = typeof clock === "function" ? { ...systemClock, now: clock } : clock;
+    this.now = this.clock.now;
+  }
 
   /** Calls `fire` once, `ms` from now, unless cancelled first. */
   add(ms: number, fire: () => void): Deadline {
@@ -100,11 +125,9 @@ export class DeadlineQueue {
   }
 
   private arm(at: number): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
     this.armedAt = at;
-    this.timer = setTimeout(() => this.expireDue(), Math.max(0, at - this.now()));
-    // a pending deadline alone must not keep the process alive; the request it guards does
-    (this.timer as { unref?: () => void }).unref?.();
+    this.timer = this.clock.setTimer(() => this.expireDue(), Math.max(0, at - this.now()));
   }
 
   private expireDue(): void {
@@ -123,5 +146,3 @@ export class DeadlineQueue {
   }
 }
 
-/** The process-wide queue used on the callback path (a scheduler, like the timers it replaces). */
-export const deadlines = new DeadlineQueue();

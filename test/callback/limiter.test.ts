@@ -42,4 +42,31 @@ describe("limiter (workerNum)", () => {
     limiter.release(); // c done: d
     expect(started).toEqual(["a", "b", "c", "d"]);
   });
+
+  test("counts admitted jobs until they release, preparing ones included; drain refuses more and resolves when none is left", async () => {
+    const limiter = createLimiter(1);
+    const job: Job = { run: () => {} };
+    expect([limiter.admit(), limiter.admit(), limiter.admit()]).toEqual([true, true, true]);
+    limiter.enter(job); // runs
+    limiter.enter(job); // waits; the third is still preparing (no slot, no queue place)
+    expect([limiter.outstanding, limiter.active, limiter.waiting]).toEqual([3, 1, 1]);
+    const drained = limiter.drain();
+    expect(limiter.draining).toBe(true);
+    expect(limiter.admit()).toBe(false);
+    limiter.release();
+    limiter.enter(job);
+    limiter.release();
+    expect(Bun.peek.status(drained)).toBe("pending");
+    expect(limiter.outstanding).toBe(1);
+    limiter.release();
+    await drained;
+    expect([limiter.outstanding, limiter.active, limiter.waiting]).toEqual([0, 0, 0]);
+    expect(limiter.drain()).toBe(drained);
+  });
+
+  test("draining an idle limiter resolves at once", async () => {
+    const limiter = createLimiter(3);
+    await limiter.drain();
+    expect(limiter.admit()).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { DeadlineQueue, Timed } from "../../src/util/deadlines";
+import { fakeTimerClock } from "../_helpers/fake-timers";
 
 /** resolves with the order in which the named deadlines fired, once `count` have fired */
 function recorder(count: number) {
@@ -89,6 +90,25 @@ describe("DeadlineQueue.schedule (objects as their own entries)", () => {
     t = 100;
     await Bun.sleep(10);
     expect([a.fired, b.fired, c.fired]).toEqual([1, 0, 1]);
+    expect(q.size).toBe(0);
+  });
+});
+
+describe("DeadlineQueue on an injected TimerClock", () => {
+  test("nothing fires until the clock is moved; then everything due fires in order, and only that", () => {
+    const clock = fakeTimerClock(100);
+    const q = new DeadlineQueue(clock);
+    const fired: string[] = [];
+    q.add(30_000, () => fired.push("hard timeout"));
+    q.add(4500, () => fired.push("reply deadline"));
+    q.add(1800, () => fired.push("userInfo budget"));
+    clock.advance(1799);
+    expect(fired).toEqual([]);
+    clock.advance(2701);
+    expect(fired).toEqual(["userInfo budget", "reply deadline"]);
+    expect(q.size).toBe(1);
+    clock.advance(25_500);
+    expect(fired.at(-1)).toBe("hard timeout");
     expect(q.size).toBe(0);
   });
 });
