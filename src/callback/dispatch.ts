@@ -8,13 +8,12 @@
  */
 import type { InboundMessage, Route } from "../wechat/message";
 import { MAX_PASSIVE_REPLY_BYTES, buildReplyXml, type NormalizedReply, type WechatReply } from "../wechat/reply";
-import type { ServiceRuntime } from "../service/runtime";
+import type { ServiceRuntime, UserInfoLookup } from "../service/runtime";
 import { echoReply } from "./echo";
 import { exceedsUtf8Bytes } from "../util/utf8";
 import { Timed } from "../util/deadlines";
 import { GatewayError } from "../http/errors";
 import type { Job } from "../service/limiter";
-import type { UserInfoLookup } from "../service/runtime";
 import { callBackend, withUserInfo, type BackendResult } from "./forward";
 import { USERINFO_SHARE } from "./core";
 
