@@ -88,3 +88,8 @@ export function eventProperties<P extends TProperties>(event: string, own: P) {
     ...userInfoFields,
   };
 }
+
+/** The schema of one event body: `Event` = `event`, the header, its own fields and userInfo; open to new fields. */
+export function eventSchema<P extends TProperties>(event: string, title: string, description: string, own: P) {
+  return t.Object(eventProperties(event, own), open(title, `${description} Forwarded to /event/${event}.`));
+}

@@ -1,13 +1,14 @@
 /**
  * @module contract/events-jobs
  * Result and notification events that carry nested lists: MASSSENDJOBFINISH (WeChat's "群发结果"
- * page, Batch_Sends_and_Originality_Checks), TEMPLATESENDJOBFINISH ("模板消息 事件推送") and
- * subscribe_msg_popup_event ("订阅通知 用户操作订阅通知弹窗"). Elements named `item` or `List` are
- * arrays even with one entry; an empty container element (e.g. `<ResultList></ResultList>`) arrives
- * as "", because XML cannot tell an empty list from an empty string.
+ * page, Batch_Sends_and_Originality_Checks), TEMPLATESENDJOBFINISH ("模板消息 事件推送"), the three
+ * subscription-message events ("订阅通知": popup, change, sent) and PUBLISHJOBFINISH ("发布能力 事件推送",
+ * Publish/Callback_on_finish). Elements named `item` or `List` are arrays even with one entry; an empty
+ * container element (e.g. `<ResultList></ResultList>`) arrives as "", because XML cannot tell an
+ * empty list from an empty string.
  */
 import { Type as t, type Static, type TSchema } from "@sinclair/typebox";
-import { count, eventProperties, idString, open, text } from "./common";
+import { count, eventProperties, eventSchema, idString, open, text } from "./common";
 
 /** `<X><item>…</item>…</X>` → `{item: [...]}`, or "" when WeChat sent the element empty. */
 const itemList = (title: string, item: TSchema) =>
@@ -72,6 +73,10 @@ export const templateSendJobFinishEventSchema = t.Object(
 );
 export type TemplateSendJobFinishEvent = Static<typeof templateSendJobFinishEventSchema>;
 
+/** `<Wrapper><List>…</List>…</Wrapper>`: one entry per template, always an array. */
+const templateList = (title: string, description: string, entry: TSchema) =>
+  t.Object({ List: t.Array(entry, { description: "one entry per template; always an array, even with one entry" }) }, open(title, description));
+
 const popupEntry = t.Object(
   {
     TemplateId: text("template id of the subscription"),
@@ -81,13 +86,74 @@ const popupEntry = t.Object(
   open("SubscribeMsgPopupEntry", "The user's choice for one template."),
 );
 
-export const subscribeMsgPopupEventSchema = t.Object(
-  eventProperties("subscribe_msg_popup_event", {
-    SubscribeMsgPopupEvent: t.Object(
-      { List: t.Array(popupEntry, { description: "one entry per template; always an array, even with one entry" }) },
-      open("SubscribeMsgPopupEventInfo", "The templates the user accepted or rejected."),
-    ),
-  }),
-  open("SubscribeMsgPopupEvent", "The user answered a subscription-message popup (订阅通知), forwarded to /event/subscribe_msg_popup_event."),
+export const subscribeMsgPopupEventSchema = eventSchema(
+  "subscribe_msg_popup_event",
+  "SubscribeMsgPopupEvent",
+  "The user answered a subscription-message popup (订阅通知).",
+  { SubscribeMsgPopupEvent: templateList("SubscribeMsgPopupEventInfo", "The templates the user accepted or rejected.", popupEntry) },
 );
 export type SubscribeMsgPopupEvent = Static<typeof subscribeMsgPopupEventSchema>;
+
+const changeEntry = t.Object(
+  { TemplateId: text("template id of the subscription"), SubscribeStatusString: text('"reject" (the user turned it off) or "accept"') },
+  open("SubscribeMsgChangeEntry", "The user's new choice for one template."),
+);
+
+export const subscribeMsgChangeEventSchema = eventSchema(
+  "subscribe_msg_change_event",
+  "SubscribeMsgChangeEvent",
+  "The user changed a subscription-message choice in the settings (订阅通知 用户管理订阅通知).",
+  { SubscribeMsgChangeEvent: templateList("SubscribeMsgChangeEventInfo", "The templates whose subscription changed.", changeEntry) },
+);
+export type SubscribeMsgChangeEvent = Static<typeof subscribeMsgChangeEventSchema>;
+
+const sentEntry = t.Object(
+  {
+    TemplateId: text("template id of the message"),
+    MsgID: idString("id of the sent message (msgid of subscribe/bizsend), as a string"),
+    ErrorCode: text('"0" on success, else the error code'),
+    ErrorStatus: text('"success", or why it failed (e.g. "failed:user block")'),
+  },
+  open("SubscribeMsgSentEntry", "The delivery result of one message."),
+);
+
+export const subscribeMsgSentEventSchema = eventSchema(
+  "subscribe_msg_sent_event",
+  "SubscribeMsgSentEvent",
+  "A subscription message was delivered or failed (订阅通知 发送订阅通知).",
+  { SubscribeMsgSentEvent: templateList("SubscribeMsgSentEventInfo", "The delivery results.", sentEntry) },
+);
+export type SubscribeMsgSentEvent = Static<typeof subscribeMsgSentEventSchema>;
+
+const publishedArticle = t.Object(
+  { idx: text("position of the article, from 1"), article_url: text("URL of the published article") },
+  open("PublishedArticle", "One published article."),
+);
+
+export const publishJobFinishEventSchema = eventSchema(
+  "PUBLISHJOBFINISH",
+  "PublishJobFinishEvent",
+  "A publishing job (发布, freepublish/submit) finished (upper case, as WeChat sends it).",
+  {
+    PublishEventInfo: t.Object(
+      {
+        publish_id: text("the publishing job's id"),
+        publish_status: text('"0" published, "1" publishing, "2" originality check failed, "3" regular failure, "4" platform review failed, "5" deleted after success, "6" banned after success'),
+        article_id: t.Optional(text("id of the published article (on success)")),
+        article_detail: t.Optional(
+          t.Object(
+            { count: text("number of articles (lower-case count: a string, as every field not listed in SPEC §4.3)"), item: t.Array(publishedArticle, { description: "always an array, even with one article" }) },
+            open("PublishedArticleDetail", "The published articles (on success)."),
+          ),
+        ),
+        fail_idx: t.Optional(
+          t.Union([text("position of the failed article"), t.Array(t.String())], {
+            description: "positions of the articles that failed (status 2 or 4): one string when one failed, an array when several did",
+          }),
+        ),
+      },
+      open("PublishEventInfo", "The result of the publishing job."),
+    ),
+  },
+);
+export type PublishJobFinishEvent = Static<typeof publishJobFinishEventSchema>;

@@ -1,20 +1,31 @@
 /**
  * @module contract/events
  * The JSON bodies POSTed to `<msg-proxy-pass>/event/<Event>` (SPEC §4.3), `Event` exactly as WeChat
- * spells it. Sources: WeChat's "接收事件推送", "自定义菜单事件推送", "群发结果" (Batch_Sends),
- * "模板消息 事件推送" and "订阅通知" pages. Nested elements stay objects; the Go original's flattened
- * copies (ScanType/ScanResult, Count/PicList, Location_X…Poiname) are at the top level too.
+ * spells it: the basic events of WeChat's "接收事件推送" page here, and the registry of every event with a
+ * schema of its own — menu events (contract/events-menu), job results and subscription messages
+ * (contract/events-jobs), card events (contract/events-card), customer-service sessions, verification,
+ * store, Wi-Fi and Shake Nearby notifications (contract/events-account). Any other event is forwarded
+ * too and matches the generic schema.
  */
 import { Type as t, type Static, type TSchema } from "@sinclair/typebox";
-import { count, eventProperties, headerFields, open, text, userInfoFields } from "./common";
+import { eventProperties, headerFields, open, text, userInfoFields } from "./common";
+import { accountEventSchemas, type AccountEvent } from "./events-account";
+import { cardEventSchemas, type CardEvent } from "./events-card";
 import {
   massSendJobFinishEventSchema,
+  publishJobFinishEventSchema,
+  subscribeMsgChangeEventSchema,
   subscribeMsgPopupEventSchema,
+  subscribeMsgSentEventSchema,
   templateSendJobFinishEventSchema,
   type MassSendJobFinishEvent,
+  type PublishJobFinishEvent,
+  type SubscribeMsgChangeEvent,
   type SubscribeMsgPopupEvent,
+  type SubscribeMsgSentEvent,
   type TemplateSendJobFinishEvent,
 } from "./events-jobs";
+import { menuEventSchemas, type MenuEvent } from "./events-menu";
 
 const eventKey = (what: string) => text(`EventKey: ${what}`);
 
@@ -67,89 +78,7 @@ export const viewEventSchema = t.Object(
 );
 export type ViewEvent = Static<typeof viewEventSchema>;
 
-const scanCodeInfo = t.Object(
-  { ScanType: text("e.g. qrcode or barcode"), ScanResult: text("the scanned content") },
-  open("ScanCodeInfo", "The scan result of a scancode_* menu button."),
-);
-const scanCodeFields = {
-  EventKey: eventKey("the key of the menu button"),
-  ScanCodeInfo: scanCodeInfo,
-  ScanType: text("copy of ScanCodeInfo.ScanType (Go original's flattened field)"),
-  ScanResult: text("copy of ScanCodeInfo.ScanResult (Go original's flattened field)"),
-};
-
-export const scancodePushEventSchema = t.Object(
-  eventProperties("scancode_push", scanCodeFields),
-  open("ScancodePushEvent", "Scan-and-push menu button, forwarded to /event/scancode_push."),
-);
-export type ScancodePushEvent = Static<typeof scancodePushEventSchema>;
-
-export const scancodeWaitmsgEventSchema = t.Object(
-  eventProperties("scancode_waitmsg", scanCodeFields),
-  open("ScancodeWaitmsgEvent", 'Scan menu button with a "message arriving" prompt, forwarded to /event/scancode_waitmsg.'),
-);
-export type ScancodeWaitmsgEvent = Static<typeof scancodeWaitmsgEventSchema>;
-
-const sendPicsInfo = t.Object(
-  {
-    Count: count("number of pictures"),
-    PicList: t.Object(
-      { item: t.Array(t.Object({ PicMd5Sum: text("MD5 of the picture") }, open("PicItem", "One picture.")), { description: "always an array, even with one picture" }) },
-      open("PicList", "The pictures."),
-    ),
-  },
-  open("SendPicsInfo", "The pictures sent through a pic_* menu button."),
-);
-const picFields = {
-  EventKey: eventKey("the key of the menu button"),
-  SendPicsInfo: sendPicsInfo,
-  Count: count("copy of SendPicsInfo.Count (Go original's flattened field)"),
-  PicList: t.Array(t.String(), { description: "the PicMd5Sum of every picture (Go original's flattened field)" }),
-};
-
-export const picSysphotoEventSchema = t.Object(
-  eventProperties("pic_sysphoto", picFields),
-  open("PicSysphotoEvent", "Camera menu button, forwarded to /event/pic_sysphoto."),
-);
-export type PicSysphotoEvent = Static<typeof picSysphotoEventSchema>;
-
-export const picPhotoOrAlbumEventSchema = t.Object(
-  eventProperties("pic_photo_or_album", picFields),
-  open("PicPhotoOrAlbumEvent", "Camera-or-album menu button, forwarded to /event/pic_photo_or_album."),
-);
-export type PicPhotoOrAlbumEvent = Static<typeof picPhotoOrAlbumEventSchema>;
-
-export const picWeixinEventSchema = t.Object(
-  eventProperties("pic_weixin", picFields),
-  open("PicWeixinEvent", "WeChat album menu button, forwarded to /event/pic_weixin."),
-);
-export type PicWeixinEvent = Static<typeof picWeixinEventSchema>;
-
-const locationInfo = {
-  Location_X: text("latitude, as WeChat wrote it"),
-  Location_Y: text("longitude, as WeChat wrote it"),
-  Scale: count("map zoom level"),
-  Label: text("address label"),
-};
-
-export const locationSelectEventSchema = t.Object(
-  eventProperties("location_select", {
-    EventKey: eventKey("the key of the menu button"),
-    SendLocationInfo: t.Object(
-      { ...locationInfo, Poiname: t.Optional(text("name of the selected place; may be empty")) },
-      open("SendLocationInfo", "The location picked with the location_select menu button."),
-    ),
-    ...locationInfo,
-    Poiname: text('copy of SendLocationInfo.Poiname, "" when absent (Go original\'s flattened field; so are Location_X…Label)'),
-  }),
-  open("LocationSelectEvent", 'Location picker menu button, forwarded to /event/location_select (the Go original listed it as "location").'),
-);
-export type LocationSelectEvent = Static<typeof locationSelectEventSchema>;
-
-export { massSendJobFinishEventSchema, subscribeMsgPopupEventSchema, templateSendJobFinishEventSchema };
-export type { MassSendJobFinishEvent, SubscribeMsgPopupEvent, TemplateSendJobFinishEvent };
-
-/** Any Event without its own schema, e.g. view_miniprogram or subscribe_msg_change_event. */
+/** Any Event without its own schema, e.g. user_info_modified or an event WeChat adds later. */
 export const genericEventSchema = t.Object(
   {
     ...headerFields,
@@ -173,15 +102,15 @@ export const eventSchemas: Record<string, TSchema> = {
   LOCATION: locationEventSchema,
   CLICK: clickEventSchema,
   VIEW: viewEventSchema,
-  scancode_push: scancodePushEventSchema,
-  scancode_waitmsg: scancodeWaitmsgEventSchema,
-  pic_sysphoto: picSysphotoEventSchema,
-  pic_photo_or_album: picPhotoOrAlbumEventSchema,
-  pic_weixin: picWeixinEventSchema,
-  location_select: locationSelectEventSchema,
+  ...menuEventSchemas,
   MASSSENDJOBFINISH: massSendJobFinishEventSchema,
   TEMPLATESENDJOBFINISH: templateSendJobFinishEventSchema,
+  PUBLISHJOBFINISH: publishJobFinishEventSchema,
   subscribe_msg_popup_event: subscribeMsgPopupEventSchema,
+  subscribe_msg_change_event: subscribeMsgChangeEventSchema,
+  subscribe_msg_sent_event: subscribeMsgSentEventSchema,
+  ...cardEventSchemas,
+  ...accountEventSchemas,
 };
 
 /** Every event a backend may receive at /event/<Event>. */
@@ -192,13 +121,13 @@ export type WechatEvent =
   | LocationEvent
   | ClickEvent
   | ViewEvent
-  | ScancodePushEvent
-  | ScancodeWaitmsgEvent
-  | PicSysphotoEvent
-  | PicPhotoOrAlbumEvent
-  | PicWeixinEvent
-  | LocationSelectEvent
+  | MenuEvent
   | MassSendJobFinishEvent
   | TemplateSendJobFinishEvent
+  | PublishJobFinishEvent
   | SubscribeMsgPopupEvent
+  | SubscribeMsgChangeEvent
+  | SubscribeMsgSentEvent
+  | CardEvent
+  | AccountEvent
   | GenericEvent;

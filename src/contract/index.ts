@@ -65,21 +65,16 @@ export type {
   ClickEvent,
   GenericEvent,
   LocationEvent,
-  LocationSelectEvent,
-  MassSendJobFinishEvent,
-  PicPhotoOrAlbumEvent,
-  PicSysphotoEvent,
-  PicWeixinEvent,
-  ScancodePushEvent,
-  ScancodeWaitmsgEvent,
   ScanEvent,
   SubscribeEvent,
-  SubscribeMsgPopupEvent,
-  TemplateSendJobFinishEvent,
   UnsubscribeEvent,
   ViewEvent,
   WechatEvent,
 } from "./events";
+export type * from "./events-menu";
+export type * from "./events-jobs";
+export type * from "./events-card";
+export type * from "./events-account";
 export type {
   ChannelsAftersaleUpdateEvent,
   ChannelsEvent,

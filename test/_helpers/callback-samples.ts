@@ -122,5 +122,45 @@ const events: CallbackSample[] = [
   },
 ];
 
-/** 7 message types and 15 event types, in the order of the issue. */
-export const CALLBACK_SAMPLES: readonly CallbackSample[] = [...messages, ...events];
+const cdata = (fields: Record<string, string>) => Object.entries(fields).map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`).join("");
+const card = { CardId: "pZI8Fjwsy5fVPRBeD78J4RmqVvBc", UserCardCode: "226009850808" };
+const beacon = (major: string, distance: string) => `<Uuid><![CDATA[FDA50693-A4E2-4FB1-AFCF-C6EB07647825]]></Uuid><Major>${major}</Major><Minor>1</Minor><Distance>${distance}</Distance>`;
+
+/** Events with a schema of their own beyond the basic ones (WeChat's menu, subscription, publishing, card, customer-service and account pages). */
+const moreEvents: CallbackSample[] = [
+  { name: "view_miniprogram", xml: event("view_miniprogram", key("pages/index/index") + "<MenuId>MENUID</MenuId>", 1700000216), path: "/event/view_miniprogram", fields: { Event: "view_miniprogram", EventKey: "pages/index/index", MenuId: "MENUID" } },
+  {
+    name: "subscribe_msg_change_event",
+    xml: event("subscribe_msg_change_event", `<SubscribeMsgChangeEvent><List>${cdata({ TemplateId: "VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc", SubscribeStatusString: "reject" })}</List></SubscribeMsgChangeEvent>`, 1700000217),
+    path: "/event/subscribe_msg_change_event",
+    fields: { SubscribeMsgChangeEvent: { List: [{ TemplateId: "VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc", SubscribeStatusString: "reject" }] } },
+  },
+  {
+    name: "subscribe_msg_sent_event",
+    xml: event("subscribe_msg_sent_event", `<SubscribeMsgSentEvent><List>${cdata({ TemplateId: "VRR0UEO9" })}<MsgID>1700827132819554304</MsgID><ErrorCode>0</ErrorCode>${cdata({ ErrorStatus: "success" })}</List></SubscribeMsgSentEvent>`, 1700000218),
+    path: "/event/subscribe_msg_sent_event",
+    fields: { SubscribeMsgSentEvent: { List: [{ TemplateId: "VRR0UEO9", MsgID: "1700827132819554304", ErrorCode: "0", ErrorStatus: "success" }] } },
+  },
+  {
+    name: "PUBLISHJOBFINISH",
+    xml: event("PUBLISHJOBFINISH", "<PublishEventInfo><publish_id>2247503051</publish_id><publish_status>0</publish_status><article_id><![CDATA[b5O2OUs25HBx]]></article_id><article_detail><count>1</count><item><idx>1</idx><article_url><![CDATA[https://mp.weixin.qq.com/s/x]]></article_url></item></article_detail></PublishEventInfo>", 1700000219),
+    path: "/event/PUBLISHJOBFINISH",
+    fields: { PublishEventInfo: { publish_id: "2247503051", publish_status: "0", article_id: "b5O2OUs25HBx", article_detail: { count: "1", item: [{ idx: "1", article_url: "https://mp.weixin.qq.com/s/x" }] } } },
+  },
+  { name: "kf_switch_session", xml: event("kf_switch_session", cdata({ FromKfAccount: "test1@test", ToKfAccount: "test2@test" }), 1700000220), path: "/event/kf_switch_session", fields: { FromKfAccount: "test1@test", ToKfAccount: "test2@test" } },
+  { name: "user_get_card", xml: event("user_get_card", cdata(card) + "<IsGiveByFriend>0</IsGiveByFriend><OuterId>0</OuterId>" + cdata({ OuterStr: "12b" }), 1700000221), path: "/event/user_get_card", fields: { ...card, IsGiveByFriend: "0", OuterId: "0", OuterStr: "12b" } },
+  { name: "user_consume_card", xml: event("user_consume_card", cdata({ ...card, ConsumeSource: "FROM_API", StaffOpenId: "oStaff" }), 1700000222), path: "/event/user_consume_card", fields: { ...card, ConsumeSource: "FROM_API", StaffOpenId: "oStaff" } },
+  { name: "update_member_card", xml: event("update_member_card", cdata(card) + "<ModifyBonus>1000</ModifyBonus><ModifyBalance>-100</ModifyBalance>", 1700000223), path: "/event/update_member_card", fields: { ModifyBonus: "1000", ModifyBalance: "-100" } },
+  { name: "qualification_verify_fail", xml: event("qualification_verify_fail", "<FailTime>1442401122</FailTime>" + cdata({ FailReason: "by time" }), 1700000224), path: "/event/qualification_verify_fail", fields: { FailTime: "1442401122", FailReason: "by time" } },
+  { name: "poi_check_notify", xml: event("poi_check_notify", cdata({ UniqId: "123adb", PoiId: "123123", Result: "succ", Msg: "" }), 1700000225), path: "/event/poi_check_notify", fields: { UniqId: "123adb", PoiId: "123123", Result: "succ", Msg: "" } },
+  { name: "WifiConnected", xml: event("WifiConnected", "<ConnectTime>1700000226</ConnectTime><ExpireTime>0</ExpireTime>" + cdata({ VendorId: "3001224419", ShopId: "PlaceId", DeviceNo: "DeviceNo" }), 1700000226), path: "/event/WifiConnected", fields: { ConnectTime: "1700000226", VendorId: "3001224419" } },
+  {
+    name: "ShakearoundUserShake",
+    xml: event("ShakearoundUserShake", `<ChosenBeacon>${beacon("10001", "0.057")}</ChosenBeacon><AroundBeacons><AroundBeacon>${beacon("10002", "166.816")}</AroundBeacon></AroundBeacons>`, 1700000227),
+    path: "/event/ShakearoundUserShake",
+    fields: { ChosenBeacon: { Major: "10001", Distance: "0.057" }, AroundBeacons: { AroundBeacon: { Major: "10002", Distance: "166.816" } } },
+  },
+];
+
+/** 7 message types and 27 event types. */
+export const CALLBACK_SAMPLES: readonly CallbackSample[] = [...messages, ...events, ...moreEvents];

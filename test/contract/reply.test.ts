@@ -146,7 +146,7 @@ describe("schemaForPath", () => {
 
   test("unknown types fall back to the generic schemas", () => {
     expect(schemaForPath("/msg/miniprogrampage")).toBe(genericMessageSchema);
-    expect(schemaForPath("/event/subscribe_msg_change_event")).toBe(genericEventSchema);
+    expect(schemaForPath("/event/user_info_modified")).toBe(genericEventSchema);
     expect(schemaForPath("/event/product_spu_audit", { channels: true })).toBe(genericChannelsEventSchema);
   });
 

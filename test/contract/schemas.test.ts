@@ -53,7 +53,8 @@ describe("forwarded fixtures", () => {
     for (const name of cases) used.add(pathOf(await forwarded(name)));
     expect(Object.keys(forwardedSchemas).filter((path) => !used.has(path))).toEqual([]);
     expect(schemaOf("msg-miniprogrampage", await forwarded("msg-miniprogrampage"))).toBe(genericMessageSchema);
-    expect(schemaOf("event-view_miniprogram", await forwarded("event-view_miniprogram"))).toBe(genericEventSchema);
+    expect(schemaForPath("/event/user_info_modified")).toBe(genericEventSchema);
+    expect(Value.Check(genericEventSchema, { ...(await forwarded("event-view_miniprogram")), Event: "user_info_modified" })).toBe(true);
     expect(schemaOf("channels_ec_order_new", await forwarded("channels_ec_order_new"))).toBe(genericChannelsEventSchema);
   });
 
@@ -98,6 +99,40 @@ describe("mutated bodies fail", () => {
     const info = pics.SendPicsInfo as { PicList: { item: unknown[] } };
     expect(Value.Check(schemaForPath("/event/pic_sysphoto"), { ...pics, SendPicsInfo: { ...info, PicList: { item: info.PicList.item[0] } } })).toBe(false);
     expect(Value.Check(schemaForPath("/event/pic_sysphoto"), without(pics, "PicList"))).toBe(false);
+  });
+
+  test("subscription, publishing and Shake Nearby events: one-entry lists stay lists, ids stay strings", async () => {
+    const sent = await forwarded("event-subscribe_msg_sent_event");
+    const sentCheck = (b: Body) => Value.Check(schemaForPath("/event/subscribe_msg_sent_event"), b);
+    const list = (sent.SubscribeMsgSentEvent as { List: Body[] }).List;
+    expect(sentCheck(sent)).toBe(true);
+    expect(sentCheck({ ...sent, SubscribeMsgSentEvent: { List: list[0] } })).toBe(false);
+    expect(sentCheck({ ...sent, SubscribeMsgSentEvent: { List: [{ ...list[0], MsgID: 1700827132819554304 }] } })).toBe(false);
+
+    const published = await forwarded("event-PUBLISHJOBFINISH");
+    const info = published.PublishEventInfo as { article_detail: { count: string; item: unknown[] } };
+    const pubCheck = (i: unknown) => Value.Check(schemaForPath("/event/PUBLISHJOBFINISH"), { ...published, PublishEventInfo: i });
+    expect(pubCheck({ ...info, article_detail: { ...info.article_detail, item: info.article_detail.item[0] } })).toBe(false);
+    // <fail_idx> repeats without a list element around it: one string for one failure, an array for several
+    expect(pubCheck({ publish_id: "1", publish_status: "2", fail_idx: "1" })).toBe(true);
+    expect(pubCheck({ publish_id: "1", publish_status: "2", fail_idx: ["1", "2"] })).toBe(true);
+
+    const shake = await forwarded("event-ShakearoundUserShake");
+    const beacons = (shake.AroundBeacons as { AroundBeacon: unknown[] }).AroundBeacon;
+    const shakeCheck = (b: Body) => Value.Check(schemaForPath("/event/ShakearoundUserShake"), b);
+    expect(shakeCheck({ ...shake, AroundBeacons: { AroundBeacon: beacons[0] } })).toBe(true);
+    expect(shakeCheck({ ...shake, AroundBeacons: "" })).toBe(true);
+    expect(shakeCheck(without(shake, "ChosenBeacon"))).toBe(false);
+  });
+
+  test.each(["event-user_get_card", "event-kf_switch_session", "event-card_pay_order", "event-qualification_verify_fail"])("%s without its own fields fails", async (name) => {
+    const body = await forwarded(name);
+    const own = Object.keys(body).filter((k) => !["ToUserName", "FromUserName", "CreateTime", "MsgType", "Event"].includes(k));
+    const schema = schemaOf(name, body);
+    expect(Value.Check(schema, body)).toBe(true);
+    expect(own.length).toBeGreaterThan(0);
+    expect(Value.Check(schema, without(body, own[0]!))).toBe(false);
+    expect(Value.Check(genericEventSchema, without(body, own[0]!))).toBe(true);
   });
 
   test("Channels ids as JSON numbers (what JSON.parse makes of the raw body) fail", async () => {
