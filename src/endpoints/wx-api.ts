@@ -57,8 +57,9 @@ export function wxApiEndpoint(prefix: string, ctx: EndpointContext) {
       });
     },
     {
-      // the handler reads the body itself, bounded and only once authorised; a parser that answers
-      // keeps Elysia's from reading it ("none" would, next to the admin group's parse hook)
+      // the handler reads the body itself, bounded, once authorised; a parser that answers keeps
+      // Elysia's own from reading it. Not "none": beside the admin group's parse hook Elysia 1.4
+      // looks "none" up as a named parser and fails with 400.
       parse: () => UNPARSED,
       query: wxApiQuerySchema,
       detail: routeDetail(

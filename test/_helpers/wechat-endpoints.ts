@@ -3,7 +3,8 @@
  * The real gateway (createGateway) with every WeChat endpoint configured, an admin token, an
  * Official Account service "svc" and a Channels shop service "shop", in front of a fake WeChat.
  */
-import { APP_ID, makeConfig, rawService } from "./config";
+import { parseConfig } from "../../src/config/load";
+import { APP_ID, rawConfig, rawService } from "./config";
 import { startFakeWechat, type FakeWechat } from "./fake-wechat";
 import { startWiredGateway, type TestGateway } from "./gateway";
 
@@ -35,20 +36,24 @@ export interface EndpointsSetup {
   [Symbol.dispose](): void;
 }
 
-export function startEndpoints(top: Record<string, unknown> = {}): EndpointsSetup {
-  const wechat = startFakeWechat();
+/**
+ * The raw config (as a file holds it) of the setup: both services, every common endpoint, the admin
+ * token, WeChat at `wechatUrl`; `top` is merged at the top level.
+ */
+export function rawEndpointsConfig(wechatUrl: string, top: Record<string, unknown> = {}): Record<string, unknown> {
   const shop = rawService("shop", "/shop", {
     "is-channels-ec": true,
     "wx-params": { token: "shop_token", "app-id": SHOP_APP_ID, "app-secret": "shop_secret", "aes-key": "" },
   });
-  const config = makeConfig(
+  return rawConfig(
     {},
     {
       services: [rawService("svc", "/wx"), shop],
-      "wx-api-base": wechat.url,
+      "wx-api-base": wechatUrl,
       "admin-token": ADMIN,
       "common-endpoints": {
         "health-check": "/health",
+        metrics: "/metrics",
         openapi: "/openapi.json",
         "wx-qr": PATHS.wxQr,
         "wx-user": PATHS.wxUser,
@@ -63,6 +68,11 @@ export function startEndpoints(top: Record<string, unknown> = {}): EndpointsSetu
       ...top,
     },
   );
+}
+
+export function startEndpoints(top: Record<string, unknown> = {}): EndpointsSetup {
+  const wechat = startFakeWechat();
+  const config = parseConfig(rawEndpointsConfig(wechat.url, top), "test", {}).config;
   const gw = startWiredGateway(config);
   const url = (path: string, query?: Record<string, string>) => `${gw.url}${path}${query ? `?${new URLSearchParams(query)}` : ""}`;
   return {
