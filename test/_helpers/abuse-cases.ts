@@ -57,11 +57,11 @@ export function smugglingCases(): AbuseCase[] {
   for (const cl of ["+5", "-1", "0x10", "5 5", "99999999999999999999", "1e3"]) {
     add(`malformed Content-Length "${cl}"`, head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${cl}`]) + inner());
   }
-  add("chunk size overflowing 64 bits", head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Transfer-Encoding: chunked"]) + `FFFFFFFFFFFFFFFFFF\r\n${inner()}\r\n0\r\n\r\n`);
-  add("chunk size that is not hex", head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Transfer-Encoding: chunked"]) + `zz\r\n${inner()}\r\n0\r\n\r\n`);
+  add("chunk size overflowing 64 bits", `${head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Transfer-Encoding: chunked"])}FFFFFFFFFFFFFFFFFF\r\n${inner()}\r\n0\r\n\r\n`);
+  add("chunk size that is not hex", `${head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Transfer-Encoding: chunked"])}zz\r\n${inner()}\r\n0\r\n\r\n`);
   add("bare LF line endings", `POST /wx?${q()} HTTP/1.1\nHost: gw\nContent-Length: 0\nTransfer-Encoding: chunked\n\n0\n\n${inner()}`);
   add("obs-fold continuation line", `POST /wx?${q()} HTTP/1.1\r\nHost: gw\r\nX-A: a\r\n Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n${inner()}`);
-  add("NUL in a header value", head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "X-A: a\u0000Transfer-Encoding: chunked", "Content-Length: 5"]) + `0\r\n\r\n${inner()}`);
+  add("NUL in a header value", `${head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "X-A: a\u0000Transfer-Encoding: chunked", "Content-Length: 5"])}0\r\n\r\n${inner()}`);
   return cases;
 }
 
