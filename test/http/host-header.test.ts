@@ -10,6 +10,7 @@ import { startFakeBackend } from "../_helpers/fake-backend";
 import { startGateway } from "../_helpers/gateway";
 import { bodyOf, rawGet, rawRequest } from "../_helpers/raw-http";
 import { plainCallback, signedQuery, textXml } from "../_helpers/wechat";
+import { routableRequest } from "../../src/http/routable-url";
 
 const backend = startFakeBackend();
 const gw = startGateway(
@@ -77,5 +78,20 @@ describe("no Host shifts the path onto a guarded route", () => {
       const authed = await rawRequest(port, rawGet("/metrics", host, { Authorization: "Bearer adm" }));
       expect([host, authed.status]).toEqual([host, 200]);
     }
+  });
+});
+
+describe("routableRequest", () => {
+  test("leaves a request whose origin is long enough as it is (same object)", () => {
+    for (const url of ["http://abcd/x", "https://abc/x", "http://127.0.0.1:7080/wx?a=b", "http://[::1]/health"]) {
+      const req = new Request(url);
+      expect(routableRequest(req)).toBe(req);
+    }
+  });
+  test("moves a short origin aside and keeps scheme, path, query, method, headers and body", async () => {
+    const req = new Request("https://gw/a/b?x=1&y=/z", { method: "POST", headers: { host: "gw", "x-k": "v" }, body: "payload" });
+    const out = routableRequest(req);
+    expect(out.url).toBe("https://gateway.invalid/a/b?x=1&y=/z");
+    expect([out.method, out.headers.get("host"), out.headers.get("x-k"), await out.text()]).toEqual(["POST", "gw", "v", "payload"]);
   });
 });
