@@ -1,7 +1,10 @@
 /**
  * @module wechat/message
  * Parsed callback (XML object or Channels JSON) → the JSON body forwarded to the backend (SPEC §4.3):
- * counts and CreateTime become numbers, ids stay strings, and the Go original's flattened fields are added.
+ * counts and CreateTime become numbers, ids stay digit strings, and the Go original's flattened fields
+ * are added. What the route, the dedup key and the contract rely on is checked here (wechat/input-rules):
+ * a non-integer count, an id that is not digits, a repeated header field or a MsgType/Event that is not
+ * a plain path segment is a MessageError (400), whose message names the element, never its value.
  */
 import { parseWechatXml, type XmlObject, type XmlValue } from "./xml";
 import { scanFlatXml } from "./xml-scan";
