@@ -17,9 +17,12 @@ const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [`["${k}"]`, `*["${k}"]`]);
 /** Query parameters whose values are secrets. */
 const SECRET_PARAMS = /([?&](?:access_token|secret|code|ticket|jsapi_ticket|refresh_token|appsecret)=)[^&#\s]*/gi;
 
-/** Replaces secret query values in a URL (or any string) with "***". */
+/** The credentials of a URL (`scheme://user:password@`), up to the last "@" before the path or a blank. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>]*@/gi;
+
+/** Replaces secret query values and URL credentials in a URL (or any string, e.g. an error message) with "***". */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAMS, "$1***");
+  return url.replace(SECRET_PARAMS, "$1***").replace(URL_USERINFO, "$1***@");
 }
 
 export interface LoggerOptions {
