@@ -50,7 +50,7 @@ export async function handleCallback(request: Request, query: Query, rt: Service
   } catch (err) {
     const error = asGatewayError(err);
     rt.deps.metrics.callback(rt.config.name, "-", "rejected");
-    if (error.status >= 500) rt.log.error({ status: error.status, err: describe(error.cause) }, "callback failed");
+    if (error.status >= 500) rt.log.error({ status: error.status, err: causeOf(error.cause) }, "callback failed");
     else rt.log.info({ status: error.status, reason: error.message }, "callback rejected");
     throw error;
   }
@@ -74,7 +74,7 @@ function asGatewayError(err: unknown): GatewayError {
 }
 
 /** An error's name and message for the log (error messages on this path never carry secrets). */
-const describe = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+const causeOf = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 
 function encodeReply(reply: WechatReply, q: CallbackQuery, encrypted: boolean, rt: ServiceRuntime): Response {
   if (reply.kind === "success") return new Response("success", TEXT);
