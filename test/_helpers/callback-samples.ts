@@ -128,7 +128,7 @@ const beacon = (major: string, distance: string) => `<Uuid><![CDATA[FDA50693-A4E
 
 /** Events with a schema of their own beyond the basic ones (WeChat's menu, subscription, publishing, card, customer-service and account pages). */
 const moreEvents: CallbackSample[] = [
-  { name: "view_miniprogram", xml: event("view_miniprogram", key("pages/index/index") + "<MenuId>MENUID</MenuId>", 1700000216), path: "/event/view_miniprogram", fields: { Event: "view_miniprogram", EventKey: "pages/index/index", MenuId: "MENUID" } },
+  { name: "view_miniprogram", xml: event("view_miniprogram", `${key("pages/index/index")}<MenuId>MENUID</MenuId>`, 1700000216), path: "/event/view_miniprogram", fields: { Event: "view_miniprogram", EventKey: "pages/index/index", MenuId: "MENUID" } },
   {
     name: "subscribe_msg_change_event",
     xml: event("subscribe_msg_change_event", `<SubscribeMsgChangeEvent><List>${cdata({ TemplateId: "VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc", SubscribeStatusString: "reject" })}</List></SubscribeMsgChangeEvent>`, 1700000217),
@@ -148,12 +148,12 @@ const moreEvents: CallbackSample[] = [
     fields: { PublishEventInfo: { publish_id: "2247503051", publish_status: "0", article_id: "b5O2OUs25HBx", article_detail: { count: "1", item: [{ idx: "1", article_url: "https://mp.weixin.qq.com/s/x" }] } } },
   },
   { name: "kf_switch_session", xml: event("kf_switch_session", cdata({ FromKfAccount: "test1@test", ToKfAccount: "test2@test" }), 1700000220), path: "/event/kf_switch_session", fields: { FromKfAccount: "test1@test", ToKfAccount: "test2@test" } },
-  { name: "user_get_card", xml: event("user_get_card", cdata(card) + "<IsGiveByFriend>0</IsGiveByFriend><OuterId>0</OuterId>" + cdata({ OuterStr: "12b" }), 1700000221), path: "/event/user_get_card", fields: { ...card, IsGiveByFriend: "0", OuterId: "0", OuterStr: "12b" } },
+  { name: "user_get_card", xml: event("user_get_card", `${cdata(card)}<IsGiveByFriend>0</IsGiveByFriend><OuterId>0</OuterId>${cdata({ OuterStr: "12b" })}`, 1700000221), path: "/event/user_get_card", fields: { ...card, IsGiveByFriend: "0", OuterId: "0", OuterStr: "12b" } },
   { name: "user_consume_card", xml: event("user_consume_card", cdata({ ...card, ConsumeSource: "FROM_API", StaffOpenId: "oStaff" }), 1700000222), path: "/event/user_consume_card", fields: { ...card, ConsumeSource: "FROM_API", StaffOpenId: "oStaff" } },
-  { name: "update_member_card", xml: event("update_member_card", cdata(card) + "<ModifyBonus>1000</ModifyBonus><ModifyBalance>-100</ModifyBalance>", 1700000223), path: "/event/update_member_card", fields: { ModifyBonus: "1000", ModifyBalance: "-100" } },
-  { name: "qualification_verify_fail", xml: event("qualification_verify_fail", "<FailTime>1442401122</FailTime>" + cdata({ FailReason: "by time" }), 1700000224), path: "/event/qualification_verify_fail", fields: { FailTime: "1442401122", FailReason: "by time" } },
+  { name: "update_member_card", xml: event("update_member_card", `${cdata(card)}<ModifyBonus>1000</ModifyBonus><ModifyBalance>-100</ModifyBalance>`, 1700000223), path: "/event/update_member_card", fields: { ModifyBonus: "1000", ModifyBalance: "-100" } },
+  { name: "qualification_verify_fail", xml: event("qualification_verify_fail", `<FailTime>1442401122</FailTime>${cdata({ FailReason: "by time" })}`, 1700000224), path: "/event/qualification_verify_fail", fields: { FailTime: "1442401122", FailReason: "by time" } },
   { name: "poi_check_notify", xml: event("poi_check_notify", cdata({ UniqId: "123adb", PoiId: "123123", Result: "succ", Msg: "" }), 1700000225), path: "/event/poi_check_notify", fields: { UniqId: "123adb", PoiId: "123123", Result: "succ", Msg: "" } },
-  { name: "WifiConnected", xml: event("WifiConnected", "<ConnectTime>1700000226</ConnectTime><ExpireTime>0</ExpireTime>" + cdata({ VendorId: "3001224419", ShopId: "PlaceId", DeviceNo: "DeviceNo" }), 1700000226), path: "/event/WifiConnected", fields: { ConnectTime: "1700000226", VendorId: "3001224419" } },
+  { name: "WifiConnected", xml: event("WifiConnected", `<ConnectTime>1700000226</ConnectTime><ExpireTime>0</ExpireTime>${cdata({ VendorId: "3001224419", ShopId: "PlaceId", DeviceNo: "DeviceNo" })}`, 1700000226), path: "/event/WifiConnected", fields: { ConnectTime: "1700000226", VendorId: "3001224419" } },
   {
     name: "ShakearoundUserShake",
     xml: event("ShakearoundUserShake", `<ChosenBeacon>${beacon("10001", "0.057")}</ChosenBeacon><AroundBeacons><AroundBeacon>${beacon("10002", "166.816")}</AroundBeacon></AroundBeacons>`, 1700000227),

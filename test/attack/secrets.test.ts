@@ -15,7 +15,6 @@ import { APP_ID, rawConfig, rawService } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
 import { startFakeWechat } from "../_helpers/fake-wechat";
 import { aesCallback, aesQuery, eventXml, plainCallback, signedQuery, textXml } from "../_helpers/wechat";
-import { createMessageCrypto } from "../../src/wechat/crypto";
 
 const S = {
   token: "TOKENs3cr3tQ1",

@@ -9,7 +9,6 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkConfig } from "../../src/cli/check-config";
-import { parseConfig } from "../../src/config/load";
 import { maskUrl } from "../../src/config/mask";
 import { configErrorOf, rawConfig, rawService } from "../_helpers/config";
 

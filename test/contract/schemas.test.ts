@@ -107,7 +107,7 @@ describe("mutated bodies fail", () => {
     const list = (sent.SubscribeMsgSentEvent as { List: Body[] }).List;
     expect(sentCheck(sent)).toBe(true);
     expect(sentCheck({ ...sent, SubscribeMsgSentEvent: { List: list[0] } })).toBe(false);
-    expect(sentCheck({ ...sent, SubscribeMsgSentEvent: { List: [{ ...list[0], MsgID: 1700827132819554304 }] } })).toBe(false);
+    expect(sentCheck({ ...sent, SubscribeMsgSentEvent: { List: [{ ...list[0], MsgID: Number(list[0]!.MsgID) }] } })).toBe(false);
 
     const published = await forwarded("event-PUBLISHJOBFINISH");
     const info = published.PublishEventInfo as { article_detail: { count: string; item: unknown[] } };
