@@ -45,14 +45,14 @@ export interface RunningBinary {
 }
 
 /**
- * Starts the executable with `raw` as its config file (listen-port replaced by a free port) and
- * waits until `healthPath` answers 200.
+ * Starts the executable (`binary`, default the one built for this run) with `raw` as its config file
+ * (listen-port replaced by a free port) and waits until `healthPath` answers 200.
  */
 export async function startBinary(
   raw: Record<string, unknown>,
-  opts: { env?: Record<string, string>; healthPath?: string; dir?: string } = {},
+  opts: { env?: Record<string, string>; healthPath?: string; dir?: string; binary?: string } = {},
 ): Promise<RunningBinary> {
-  const binary = compiledBinary();
+  const binary = opts.binary ?? compiledBinary();
   const dir = opts.dir ?? scratchDir();
   const port = await freePort();
   const file = join(dir, "conf.json");
