@@ -6,7 +6,8 @@
  * a non-integer count, an id that is not digits, a repeated header field or a MsgType/Event that is not
  * a plain path segment is a MessageError (400), whose message names the element, never its value.
  */
-import { parseWechatXml, type XmlObject, type XmlValue } from "./xml";
+import { parseWechatXml } from "./xml";
+import type { XmlObject, XmlValue } from "./xml-shape";
 import { scanFlatXml } from "./xml-scan";
 import { MAX_ID_DIGITS, MAX_SEGMENT_LENGTH, integerOf, isIdString, isSafeSegment } from "./input-rules";
 

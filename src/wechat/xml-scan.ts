@@ -10,11 +10,9 @@
  * next to a CDATA section is layout and dropped, as the full path drops it (wechat/xml `CDATA_LAYOUT`).
  * `scanFlatXml` is the same scan cut down to flat documents, building the forwarded message directly.
  */
-import type { XmlObject, XmlValue } from "./xml";
 import { MAX_NESTING } from "./input-rules";
+import { ALWAYS_ARRAY, type XmlObject, type XmlValue } from "./xml-shape";
 
-/** Element names WeChat repeats; they are arrays even when only one is present (as in xml.ts). */
-const ALWAYS_ARRAY = new Set(["item", "List"]);
 /** Names the full parser renames or refuses (prototype pollution guards): left to it. */
 const RESERVED = new Set([...Object.getOwnPropertyNames(Object.prototype), "prototype", "#text"]);
 /** The declaration in its usual forms only; anything unusual is the full parser's to judge. */

@@ -10,6 +10,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { scanSimpleXml } from "./xml-scan";
 import { MAX_NESTING } from "./input-rules";
+import { ALWAYS_ARRAY, type XmlObject } from "./xml-shape";
 
 export class XmlError extends Error {
   constructor(message: string) {
@@ -17,9 +18,6 @@ export class XmlError extends Error {
     this.name = "XmlError";
   }
 }
-
-/** Element names WeChat repeats; they are arrays even when only one is present. */
-const ALWAYS_ARRAY = new Set(["item", "List"]);
 
 const parser = new XMLParser({
   ignoreAttributes: true,
@@ -43,9 +41,6 @@ const CDATA_SECTION = /<!\[CDATA\[[\s\S]*?\]\]>/g;
  * blank inside them is never touched; the scan (wechat/xml-scan) drops the same runs.
  */
 const CDATA_LAYOUT = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|(?<=>)[ \t\r\n]+(?=<!\[CDATA\[)|(?<=\]\]>)[ \t\r\n]+(?=<)/g;
-
-export type XmlObject = { [key: string]: XmlValue };
-export type XmlValue = string | XmlObject | XmlValue[];
 
 /**
  * Parses a WeChat `<xml>…</xml>` document and returns the content of its root element. The common
