@@ -1,7 +1,8 @@
 /**
  * `bun run release`: every archive and a SHA256SUMS that `sha256sum -c` accepts; the host's executable,
  * taken from its archive, says its target and answers a signed verification on sample.conf.json; every
- * other executable's ELF header names its machine and libc loader, and its bytes name its target.
+ * other executable's ELF header names its machine and libc loader, and its bytes name its target; the
+ * image context made from the archives carries the released executables.
  * Slow (four cross-compiles, ~1 min): WXGW_SKIP_SLOW=1 skips it locally, never in CI.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
@@ -94,6 +95,17 @@ describe.skipIf(skipSlow("the release build test"))("bun run release", () => {
     expect(await res.text()).toBe("release-echo-42");
     expect(await gw.stop()).toBe(0);
   }, 60_000);
+
+  test("the image context made from the archives holds each architecture's released executable and layout.tar", () => {
+    const context = join(scratchDir("wxgw-context-"), "image");
+    const made = sh([process.execPath, "scripts/image-context.ts", "--from-release", out, "--out", context], root);
+    expect(made.exitCode).toBe(0);
+    expect(readdirSync(context).sort()).toEqual(["amd64", "arm64", "layout.tar"]);
+    expect(readElf(join(context, "amd64/wx-gateway")).machine).toBe("x86-64");
+    expect(readElf(join(context, "arm64/wx-gateway")).machine).toBe("aarch64");
+    const released = RELEASE_TARGETS.find((t) => t.name === "linux-arm64")!;
+    expect(readFileSync(join(context, "arm64/wx-gateway")).equals(readFileSync(executable(released)))).toBe(true);
+  });
 
   const muslReason = existsSync(muslLoader) ? null : `no musl loader ${muslLoader} on this host`;
   if (muslReason) console.warn(`skipping the musl executable's -v: ${muslReason} (its ELF header is checked above; release.yml runs it in Alpine)`);
