@@ -1,9 +1,9 @@
 /**
  * @module state
  * Shared callback state for several instances. It follows `token-store`: when tokens are in Redis,
- * the dedup table and the nonce replay guard are in the same Redis under the same prefix (the
- * OAuth code-reuse and userInfo caches already are, through the KvStore). With a memory or file
- * token store there is nothing to share and the per-instance memory versions are used.
+ * the dedup table and the nonce replay guard are in the same Redis under the same prefix, over the
+ * same connection (the OAuth code-reuse and userInfo caches already are, through the KvStore). With
+ * a memory or file token store there is nothing to share and the per-instance memory versions are used.
  *
  * Keys: `<prefix>dedup:<service>:<message key>` (claim, then reply; TTL reply-timeout-ms + 2 s,
  * then dedup-window-s) and `<prefix>nonce:<service>:<timestamp>:<nonce>` (TTL 2 × timeout).
@@ -12,6 +12,7 @@ import type { GatewayConfig, ServiceConfig } from "../config/types";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import type { Dedup } from "../callback/dedup";
+import type { RedisConnection } from "../store/redis-conn";
 import type { ReplayGuard } from "../callback/replay";
 import { createRedisDedup } from "./redis-dedup";
 import { createRedisReplayGuard } from "./redis-replay";
@@ -30,6 +31,8 @@ export interface SharedState {
 }
 
 export interface SharedStateDeps {
+  /** the process's Redis connection (store/index: `stores.redis`); without it the link opens its own (tests) */
+  readonly connection?: RedisConnection | null;
   readonly log: Logger;
   readonly metrics: Pick<Metrics, "stateStoreDegraded" | "dedupHit">;
   /** unix milliseconds */
@@ -40,7 +43,8 @@ export interface SharedStateDeps {
 export function createSharedState(config: GatewayConfig, deps: SharedStateDeps): SharedState | null {
   const ts = config.tokenStore;
   if (ts.type !== "redis") return null;
-  const link = createStateLink({ url: ts.url, prefix: ts.prefix, log: deps.log.child({ component: "shared-state" }), metrics: deps.metrics, now: deps.now });
+  const settings = { prefix: ts.prefix, log: deps.log.child({ component: "shared-state" }), metrics: deps.metrics, now: deps.now };
+  const link = createStateLink(deps.connection ? { ...settings, connection: deps.connection } : { ...settings, url: ts.url });
   return {
     link,
     createDedup: (svc) =>

@@ -2,7 +2,8 @@
  * @module state/state-link
  * The Redis link of the callback path's shared state (dedup, nonce replay guard). WeChat waits 5 s
  * for an answer, so this link keeps Redis from eating that budget:
- * - its own connection with a short bound (300 ms per command) instead of the token store's 2 s;
+ * - a short bound (300 ms per command) on the process's one Redis connection, instead of the token
+ *   store's 2 s;
  * - a breaker: after a failure Redis is not asked again for `retryAfterMs` (1 s), callers fall back
  *   to per-instance memory at once; the next call after that probes Redis, so the shared behaviour
  *   comes back by itself when Redis does (no restart);
@@ -12,7 +13,7 @@
 import type { RedisClient } from "bun";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
-import { createRedisConnection, type RedisConnection } from "../store/redis-conn";
+import { connectionFor, type RedisTarget } from "../store/redis-conn";
 
 /** Thrown at once while the breaker is open: Redis failed less than `retryAfterMs` ago. */
 export class StateUnavailable extends Error {
@@ -34,25 +35,26 @@ export interface StateLink {
   close(): void;
 }
 
-export interface StateLinkOptions {
-  readonly url: string;
+/** `connection`: the process's (store/index), left open when the link closes; or `url`: one of its own (tests). */
+export type StateLinkOptions = StateLinkSettings & RedisTarget;
+
+interface StateLinkSettings {
   readonly prefix: string;
   readonly log: Logger;
   readonly metrics?: Pick<Metrics, "stateStoreDegraded">;
   /** unix milliseconds */
   readonly now?: () => number;
-  /** bound of each Redis command (default 300 ms; connecting gets 500 ms more) */
+  /** bound of each Redis command (default 300 ms; waiting for the connection gets 500 ms more) */
   readonly timeoutMs?: number;
   /** after a failure, how long Redis is skipped before it is tried again (default 1000 ms) */
   readonly retryAfterMs?: number;
-  /** an existing connection (tests); it is then not closed by `close()` */
-  readonly connection?: RedisConnection;
 }
 
 export function createStateLink(opts: StateLinkOptions): StateLink {
   const now = opts.now ?? Date.now;
   const retryAfterMs = opts.retryAfterMs ?? 1000;
-  const conn = opts.connection ?? createRedisConnection(opts.url, opts.log, { timeoutMs: opts.timeoutMs ?? 300 });
+  const timeoutMs = opts.timeoutMs ?? 300;
+  const { conn, release } = connectionFor(opts, opts.log);
   let downSince: number | null = null;
   let retryAt = 0;
 
@@ -64,7 +66,7 @@ export function createStateLink(opts: StateLinkOptions): StateLink {
     async run(fn) {
       if (downSince !== null && now() < retryAt) throw new StateUnavailable();
       try {
-        const result = await conn.run(fn);
+        const result = await conn.run(fn, timeoutMs);
         if (downSince !== null) {
           opts.log.info({ redis: conn.where, downMs: now() - downSince }, "shared state is in redis again: dedup and replay protection span all instances");
           downSince = null;
@@ -85,8 +87,6 @@ export function createStateLink(opts: StateLinkOptions): StateLink {
     degraded(component) {
       opts.metrics?.stateStoreDegraded(component);
     },
-    close() {
-      if (!opts.connection) conn.close();
-    },
+    close: release,
   };
 }

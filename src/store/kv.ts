@@ -1,11 +1,11 @@
 /**
  * @module store/kv
- * A small key-value store with TTLs for state that several instances may share: message dedup,
- * nonce replay, OAuth code reuse, the userInfo cache. In memory by default (bounded, expired
- * entries swept); in Redis when the token store is Redis, so every instance sees the same state.
+ * A small key-value store with TTLs for the caches several instances may share: OAuth code reuse
+ * and the userInfo cache. In memory by default (bounded, expired entries swept); in Redis when the
+ * token store is Redis, so every instance sees the same state.
  */
 import type { Logger } from "../obs/log";
-import { createRedisConnection, type RedisConnection } from "./redis-conn";
+import { connectionFor, type RedisTarget } from "./redis-conn";
 
 export interface KvStore {
   get(key: string): Promise<string | null>;
@@ -84,16 +84,14 @@ export function createMemoryKvStore(opts: MemoryKvOptions = {}): KvStore & { rea
   };
 }
 
-export interface RedisKvOptions {
-  readonly url: string;
+export type RedisKvOptions = RedisTarget & {
   /** every key is stored as `<prefix>kv:<key>` */
   readonly prefix: string;
-  readonly connection?: RedisConnection;
-}
+};
 
 /** Redis-backed KvStore; errors (Redis down) reject with a 502 GatewayError, callers decide how to degrade. */
 export function createRedisKvStore(opts: RedisKvOptions, log: Logger): KvStore {
-  const conn = opts.connection ?? createRedisConnection(opts.url, log);
+  const { conn, release } = connectionFor(opts, log);
   const full = (key: string) => `${opts.prefix}kv:${key}`;
   const px = (ttlMs: number) => String(Math.max(1, Math.floor(ttlMs)));
   return {
@@ -108,7 +106,7 @@ export function createRedisKvStore(opts: RedisKvOptions, log: Logger): KvStore {
       await conn.run((c) => c.del(full(key)));
     },
     async close() {
-      if (!opts.connection) conn.close();
+      release();
     },
   };
 }

@@ -6,7 +6,7 @@
  * and expires by itself when its holder dies mid-refresh (SPEC §3).
  */
 import type { Logger } from "../obs/log";
-import { createRedisConnection, type RedisConnection } from "./redis-conn";
+import { connectionFor, type RedisTarget } from "./redis-conn";
 import { assertSafeAppId, decodeRecord, encodeRecord, recordField, type TokenKind, type TokenStore } from "./token-store";
 
 /** Deletes the key only while its value is still ARGV[1] (our lock id). */
@@ -22,17 +22,14 @@ local ok, rec = pcall(cjson.decode, v)
 if (not ok) or type(rec) ~= 'table' or rec[ARGV[2]] == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-export interface RedisTokenStoreOptions {
-  readonly url: string;
+export type RedisTokenStoreOptions = RedisTarget & {
   readonly prefix: string;
   /** unix milliseconds; the record TTL is computed from it */
   readonly now?: () => number;
-  /** an existing connection to share (the store then does not close it) */
-  readonly connection?: RedisConnection;
-}
+};
 
 export function createRedisTokenStore(opts: RedisTokenStoreOptions, log: Logger): TokenStore {
-  const conn = opts.connection ?? createRedisConnection(opts.url, log);
+  const { conn, release } = connectionFor(opts, log);
   const now = opts.now ?? Date.now;
   const key = (kind: TokenKind, appId: string) => {
     assertSafeAppId(appId);
@@ -72,7 +69,7 @@ export function createRedisTokenStore(opts: RedisTokenStoreOptions, log: Logger)
       };
     },
     async close() {
-      if (!opts.connection) conn.close();
+      release();
     },
   };
 }
