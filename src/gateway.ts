@@ -17,16 +17,17 @@ import { publicRoutes, wechatEndpoints } from "./endpoints/wechat";
 import { createSharedState, type SharedState } from "./state/index";
 import { createCallbackCore } from "./callback/core";
 import { drainCallbacks, type DrainReport } from "./callback/drain";
-import type { TimerClock } from "./util/deadlines";
+import { systemClock, type Clock } from "./util/clock";
 
 export interface GatewayOptions {
   readonly log: Logger;
   readonly metrics?: Metrics;
   readonly fetch?: typeof fetch;
-  /** unix milliseconds */
-  readonly now?: () => number;
-  /** monotonic clock and timer of the callback path's deadlines (reply deadline, backend hard timeout, drain bound) */
-  readonly clock?: TimerClock;
+  /**
+   * The one clock of this gateway (util/clock): the callback path's deadlines, token expiry and
+   * renewal, cache and replay windows, metrics. Tests pass a fake one (test/_helpers/fake-timers).
+   */
+  readonly clock?: Clock;
 }
 
 export interface Gateway extends GatewayApp {
@@ -46,13 +47,14 @@ export interface Gateway extends GatewayApp {
 
 export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gateway {
   const log = opts.log;
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? systemClock;
+  const now = clock.unixMs;
   const doFetch = opts.fetch ?? fetch;
   // process metrics only matter to a scrape: without a metrics endpoint prom-client is never loaded
-  const metrics = opts.metrics ?? createMetrics({ processMetrics: Boolean(config.commonEndpoints.metrics) });
+  const metrics = opts.metrics ?? createMetrics({ processMetrics: Boolean(config.commonEndpoints.metrics), clock });
   const tokenStore = createTokenStore(config, log, { now });
   const kv = createKvStore(config, log, { now });
-  const api = createWxApi({ config, store: tokenStore, log, fetch: doFetch, now, metrics });
+  const api = createWxApi({ config, store: tokenStore, log, fetch: doFetch, clock, metrics });
   const sharedState = createSharedState(config, { log, metrics, now });
   const endpointContext = { config, api, kv, log, now, fetch: doFetch };
   const app = createApp(config, {
@@ -66,7 +68,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
     publicEndpoints: publicRoutes(endpointContext),
     createDedup: sharedState?.createDedup,
     createReplayGuard: sharedState?.createReplayGuard,
-    core: createCallbackCore(opts.clock),
+    core: createCallbackCore(clock),
   });
   let drained: Promise<DrainReport> | undefined;
   const drain = () => (drained ??= drainCallbacks(app.runtimes, log));

@@ -5,6 +5,7 @@
  */
 // types only: the module itself is loaded on first use (createMetrics)
 import type { Counter, MetricObjectWithValues, MetricValueWithName, Registry } from "prom-client";
+import { systemClock, type TimerClock } from "../util/clock";
 
 export type CallbackOutcome = "replied" | "success-fallback" | "rejected" | "verified";
 
@@ -133,6 +134,8 @@ const loadPromClient = (): PromClient => require("prom-client") as PromClient;
 export interface MetricsOptions {
   /** register prom-client's process metrics (CPU, memory, event loop, heap) a second after creation */
   readonly processMetrics?: boolean;
+  /** the timer that registers them */
+  readonly clock?: TimerClock;
 }
 
 /**
@@ -163,7 +166,8 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     return built;
   };
   if (opts.processMetrics ?? true) {
-    setTimeout(() => loadPromClient().collectDefaultMetrics({ register: registry(), prefix: "wxgw_" }), PROCESS_METRICS_DELAY_MS).unref();
+    // an unref'd timer: a gateway that is shutting down does not wait for it
+    (opts.clock ?? systemClock).setTimer(() => loadPromClient().collectDefaultMetrics({ register: registry(), prefix: "wxgw_" }), PROCESS_METRICS_DELAY_MS);
   }
   return {
     get registry() {

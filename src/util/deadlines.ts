@@ -8,27 +8,12 @@
  * a list ordered by expiry — requests arrive in deadline order, so inserting walks back one step at
  * most in practice — and a single timer is armed for the earliest one. Cancelling unlinks the
  * entry, so nothing outlives its request. Each gateway has its own queue on its own clock
- * (callback/core), so tests drive every deadline of the callback path with a fake clock.
+ * (callback/core), so tests drive every deadline of the callback path with a fake clock (util/clock).
  */
+import { systemClock, type TimerClock } from "./clock";
 
-/** A monotonic clock in ms and the one timer a DeadlineQueue arms on it (tests pass a fake one). */
-export interface TimerClock {
-  now(): number;
-  /** Calls `fire` once, `ms` from now; the timer must not keep the process alive by itself. */
-  setTimer(fire: () => void, ms: number): unknown;
-  clearTimer(handle: unknown): void;
-}
-
-/** performance.now and unref'd timers: a pending deadline alone must not keep the process alive; the request it guards does */
-export const systemClock: TimerClock = {
-  now: performance.now.bind(performance),
-  setTimer(fire, ms) {
-    const timer = setTimeout(fire, ms);
-    (timer as { unref?: () => void }).unref?.();
-    return timer;
-  },
-  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+// callback/core still imports these from here
+export { systemClock, type TimerClock };
 
 /**
  * An entry of a DeadlineQueue: a subclass says what expiring does. The object that owns a deadline can

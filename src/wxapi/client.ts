@@ -11,6 +11,7 @@ import { GatewayError } from "../http/errors";
 import { redactUrl, type Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import type { TokenStore } from "../store/token-store";
+import type { Clock } from "../util/clock";
 import { createTokenManager, type FetchedToken, type TokenManager, type TokenManagerOptions } from "./token-manager";
 
 /** errcodes that mean "this access_token is not (or no longer) valid" */
@@ -56,8 +57,8 @@ export interface WxApiDeps {
   readonly store: TokenStore;
   readonly log: Logger;
   readonly fetch?: typeof fetch;
-  /** unix milliseconds */
-  readonly now?: () => number;
+  /** the token manager's clock (token expiry, waiting for another instance's fetch) */
+  readonly clock?: Clock;
   readonly metrics?: Pick<Metrics, "tokenFetch" | "wxApiError">;
   readonly timeoutMs?: number;
   readonly tokenOptions?: Pick<TokenManagerOptions, "refreshAheadS" | "lockTtlMs" | "lockWaitMs">;
@@ -160,7 +161,7 @@ export function createWxApi(deps: WxApiDeps): WxApi {
     ...deps.tokenOptions,
     store: deps.store,
     log,
-    now: deps.now,
+    clock: deps.clock,
     metrics: deps.metrics,
     // force_refresh stays false: forced renewals are limited (20 a day) and invalidate other holders
     fetchToken: (svc) =>

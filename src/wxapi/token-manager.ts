@@ -14,6 +14,7 @@ import type { ServiceConfig } from "../config/types";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import type { TokenKind, TokenRecord, TokenStore } from "../store/token-store";
+import { systemClock, type Clock } from "../util/clock";
 
 /** A freshly fetched token or ticket: WeChat's value and `expires_in` seconds. */
 export interface FetchedToken {
@@ -38,8 +39,8 @@ export interface TokenManagerOptions {
   readonly log: Logger;
   readonly fetchToken: TokenFetcher;
   readonly fetchTicket: TokenFetcher;
-  /** unix milliseconds */
-  readonly now?: () => number;
+  /** expiry is judged on its wall time; waiting for another instance's fetch sleeps on it */
+  readonly clock?: Pick<Clock, "unixMs" | "sleep">;
   readonly metrics?: Pick<Metrics, "tokenFetch">;
   /** renew this many seconds before expiry (default 300: WeChat keeps an old token valid 5 min after a renewal) */
   readonly refreshAheadS?: number;
@@ -53,7 +54,8 @@ const KIND_NAME: Record<TokenKind, string> = { token: "access_token", ticket: "j
 
 export function createTokenManager(opts: TokenManagerOptions): TokenManager {
   const { store, log } = opts;
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? systemClock;
+  const now = clock.unixMs;
   const refreshAheadS = opts.refreshAheadS ?? 300;
   const lockTtlMs = opts.lockTtlMs ?? 20_000;
   const lockWaitMs = opts.lockWaitMs ?? lockTtlMs + 5000;
@@ -101,7 +103,7 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
       if (now() >= deadline) {
         throw new GatewayError(502, `waited ${lockWaitMs} ms for another instance to fetch the ${KIND_NAME[kind]} of ${svc.appId}`);
       }
-      await Bun.sleep(backoffMs);
+      await clock.sleep(backoffMs);
       backoffMs = Math.min(backoffMs * 2, 1000);
       const written = await store.get(kind, svc.appId);
       if (valid(written)) return written;

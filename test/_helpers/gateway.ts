@@ -8,6 +8,7 @@ import { createMemoryLogger } from "../../src/obs/log";
 import { createMetrics } from "../../src/obs/metrics";
 import type { AppDeps } from "../../src/app";
 import { createGateway, type Gateway } from "../../src/gateway";
+import type { Clock } from "../../src/util/clock";
 
 export interface TestGateway {
   readonly url: string;
@@ -38,12 +39,13 @@ export function startGateway(config: GatewayConfig, deps: Partial<AppDeps> = {})
 
 /**
  * The gateway exactly as `serve` builds it (createGateway: stores, WeChat client, userInfo,
- * async-reply, WeChat endpoints), on a real socket. Point `wx-api-base` at a fake WeChat.
+ * async-reply, WeChat endpoints), on a real socket. Point `wx-api-base` at a fake WeChat; pass a
+ * fake clock (test/_helpers/fake-timers) to move its deadlines, windows and token expiry by hand.
  */
-export function startWiredGateway(config: GatewayConfig, opts: { now?: () => number } = {}): TestGateway & { readonly gateway: Gateway } {
+export function startWiredGateway(config: GatewayConfig, opts: { clock?: Clock } = {}): TestGateway & { readonly gateway: Gateway } {
   const { log, lines } = createMemoryLogger();
   const metrics = createMetrics({ processMetrics: false });
-  const gateway = createGateway(config, { log, metrics, now: opts.now });
+  const gateway = createGateway(config, { log, metrics, clock: opts.clock });
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => gateway.app.handle(req) });
   return {
     gateway,

@@ -1,7 +1,7 @@
 /**
  * @module test/_helpers/wxapi
  * A WeChat client wired to a fake WeChat: the config's service, a chosen token store, a collecting
- * logger and an optional fake clock, so token tests read as what they check.
+ * logger and an optional fake clock (`clock`, test/_helpers/fake-timers), so token tests read as what they check.
  */
 import { makeConfig } from "./config";
 import type { FakeWechat } from "./fake-wechat";
@@ -31,10 +31,4 @@ export function makeWxApi(fake: FakeWechat, opts: TestWxApiOptions = {}): TestWx
   const store = opts.store ?? createMemoryTokenStore();
   const api = createWxApi({ ...opts, config, store, log });
   return { api, config, svc: config.services[0]!, store, logs: lines };
-}
-
-/** A clock tests move by hand (unix ms). */
-export function fakeClock(start = Date.now()): { now: () => number; advance: (ms: number) => void } {
-  let t = start;
-  return { now: () => t, advance: (ms) => void (t += ms) };
 }

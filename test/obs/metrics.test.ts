@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { Counter, Histogram, Registry } from "prom-client";
-import { BackendLatencyHistogram, createMetrics } from "../../src/obs/metrics";
+import { BackendLatencyHistogram, PROCESS_METRICS_DELAY_MS, createMetrics } from "../../src/obs/metrics";
 import { createGateway } from "../../src/gateway";
 import { createMemoryLogger } from "../../src/obs/log";
 import { makeConfig } from "../_helpers/config";
+import { fakeTimerClock } from "../_helpers/fake-timers";
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4.5, 10];
 const lines = (text: string) => text.trim().split("\n").sort();
@@ -95,24 +96,30 @@ describe("metrics on the callback path", () => {
   });
 
   test("process metrics are registered a moment after start, not on the start-up path", async () => {
-    const metrics = createMetrics();
+    const clock = fakeTimerClock();
+    const metrics = createMetrics({ clock });
     expect(await metrics.registry.metrics()).not.toContain("wxgw_process_cpu_user_seconds_total");
-    await Bun.sleep(1100);
+    clock.advance(PROCESS_METRICS_DELAY_MS - 1);
+    expect(await metrics.registry.metrics()).not.toContain("wxgw_process_cpu_user_seconds_total");
+    clock.advance(1);
     expect(await metrics.registry.metrics()).toContain("wxgw_process_cpu_user_seconds_total");
   });
 
   test("without process metrics (no metrics endpoint) none are registered, even once the registry is built", async () => {
-    const metrics = createMetrics({ processMetrics: false });
-    await Bun.sleep(1100);
+    const clock = fakeTimerClock();
+    const metrics = createMetrics({ processMetrics: false, clock });
+    expect(clock.pending).toBe(0);
+    clock.advance(PROCESS_METRICS_DELAY_MS);
     const text = await metrics.registry.metrics();
     expect(text).toContain("wxgw_callbacks_total");
     expect(text).not.toContain("wxgw_process_cpu_user_seconds_total");
   });
 
   test("a gateway registers process metrics only when a metrics endpoint is configured", async () => {
-    const withEndpoint = createGateway(makeConfig({}, { "common-endpoints": { "health-check": "/health", metrics: "/metrics" } }), { log: createMemoryLogger().log });
-    const without = createGateway(makeConfig({}, { "common-endpoints": { "health-check": "/health" } }), { log: createMemoryLogger().log });
-    await Bun.sleep(1100);
+    const clock = fakeTimerClock();
+    const withEndpoint = createGateway(makeConfig({}, { "common-endpoints": { "health-check": "/health", metrics: "/metrics" } }), { log: createMemoryLogger().log, clock });
+    const without = createGateway(makeConfig({}, { "common-endpoints": { "health-check": "/health" } }), { log: createMemoryLogger().log, clock });
+    clock.advance(PROCESS_METRICS_DELAY_MS);
     expect(await withEndpoint.metrics.registry.metrics()).toContain("wxgw_process_cpu_user_seconds_total");
     expect(await without.metrics.registry.metrics()).not.toContain("wxgw_process_cpu_user_seconds_total");
   });

@@ -6,7 +6,7 @@ import { createMemoryLogger } from "../../src/obs/log";
 import { createFileTokenStore, recordPath } from "../../src/store/file-store";
 import { decodeRecord, encodeRecord } from "../../src/store/token-store";
 import { createMemoryTokenStore } from "../../src/store/memory-store";
-import { fakeClock } from "../_helpers/wxapi";
+import { fakeTimerClock } from "../_helpers/fake-timers";
 
 const newDir = () => join(mkdtempSync(join(tmpdir(), "wxgw-fs-")), "tokens");
 const { log } = createMemoryLogger();
@@ -79,9 +79,9 @@ describe("file store", () => {
 
   test("the lock file is exclusive, released by its holder only, and taken over once stale", async () => {
     const dir = newDir();
-    const clock = fakeClock(1_000_000);
-    const a = createFileTokenStore(dir, log, { now: clock.now });
-    const b = createFileTokenStore(dir, log, { now: clock.now });
+    const clock = fakeTimerClock(1_000_000);
+    const a = createFileTokenStore(dir, log, { now: clock.unixMs });
+    const b = createFileTokenStore(dir, log, { now: clock.unixMs });
     const held = await a.lock("token", "wxE", 1000);
     expect(held).not.toBeNull();
     expect(existsSync(join(dir, "wxE.lock"))).toBe(true);

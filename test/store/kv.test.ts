@@ -4,12 +4,12 @@ import { createMemoryKvStore, createRedisKvStore, type KvStore } from "../../src
 import { createKvStore, createTokenStore } from "../../src/store/index";
 import { makeConfig } from "../_helpers/config";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
-import { fakeClock } from "../_helpers/wxapi";
+import { fakeTimerClock } from "../_helpers/fake-timers";
 
 describe("memory KvStore", () => {
   test("values expire after their TTL", async () => {
-    const clock = fakeClock();
-    const kv = createMemoryKvStore({ now: clock.now });
+    const clock = fakeTimerClock();
+    const kv = createMemoryKvStore({ now: clock.unixMs });
     await kv.set("a", "1", 1000);
     expect(await kv.get("a")).toBe("1");
     clock.advance(999);
@@ -19,8 +19,8 @@ describe("memory KvStore", () => {
   });
 
   test("setIfAbsent stores once per TTL", async () => {
-    const clock = fakeClock();
-    const kv = createMemoryKvStore({ now: clock.now });
+    const clock = fakeTimerClock();
+    const kv = createMemoryKvStore({ now: clock.unixMs });
     expect(await kv.setIfAbsent("n", "x", 500)).toBe(true);
     expect(await kv.setIfAbsent("n", "y", 500)).toBe(false);
     expect(await kv.get("n")).toBe("x");
@@ -32,8 +32,8 @@ describe("memory KvStore", () => {
   });
 
   test("is bounded: expired entries are swept and the oldest evicted", async () => {
-    const clock = fakeClock();
-    const kv = createMemoryKvStore({ now: clock.now, maxEntries: 100 });
+    const clock = fakeTimerClock();
+    const kv = createMemoryKvStore({ now: clock.unixMs, maxEntries: 100 });
     for (let i = 0; i < 100; i++) await kv.set(`old${i}`, "v", 10);
     clock.advance(10);
     await kv.set("fresh", "v", 1000);

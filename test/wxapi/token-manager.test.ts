@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync, readdirSync, mkdirS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeWechat } from "../_helpers/fake-wechat";
-import { SECRET, fakeClock, makeWxApi } from "../_helpers/wxapi";
+import { fakeTimerClock } from "../_helpers/fake-timers";
+import { SECRET, makeWxApi } from "../_helpers/wxapi";
 import { APP_ID } from "../_helpers/config";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createFileTokenStore } from "../../src/store/file-store";
@@ -51,8 +52,8 @@ describe("access_token", () => {
   });
 
   test("renewed ahead of expiry, and never force_refresh", async () => {
-    const clock = fakeClock();
-    const { api, svc } = makeWxApi(fake, { now: clock.now });
+    const clock = fakeTimerClock();
+    const { api, svc } = makeWxApi(fake, { clock });
     const first = await api.tokens.accessToken(svc);
     const before = fake.tokenFetches;
     clock.advance((7200 - 301) * 1000);
@@ -65,8 +66,8 @@ describe("access_token", () => {
   });
 
   test("a failed early renewal keeps serving the still-valid token", async () => {
-    const clock = fakeClock();
-    const { api, svc, logs } = makeWxApi(fake, { now: clock.now });
+    const clock = fakeTimerClock();
+    const { api, svc, logs } = makeWxApi(fake, { clock });
     const first = await api.tokens.accessToken(svc);
     clock.advance((7200 - 100) * 1000);
     fake.failNext("/cgi-bin/stable_token", { errcode: -1, errmsg: "system error" });

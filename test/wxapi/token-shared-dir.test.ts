@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { APP_ID } from "../_helpers/config";
 import { startFakeWechat } from "../_helpers/fake-wechat";
 import { resultLines, spawnTokenWorker, workerOutput } from "../_helpers/token-workers";
-import { SECRET, fakeClock, makeWxApi } from "../_helpers/wxapi";
+import { fakeTimerClock, type FakeTimerClock } from "../_helpers/fake-timers";
+import { SECRET, makeWxApi } from "../_helpers/wxapi";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createFileTokenStore } from "../../src/store/file-store";
 
@@ -24,8 +25,8 @@ const fetchesFor = (appId: string) =>
   fake.callsTo("/cgi-bin/stable_token").filter((c) => (c.body as { appid?: string }).appid === appId).length;
 
 /** Two gateways on one cache directory. */
-function twoGateways(dir: string, now?: () => number) {
-  return [0, 1].map(() => makeWxApi(fake, { store: createFileTokenStore(dir, log, { now }), now }));
+function twoGateways(dir: string, clock?: FakeTimerClock) {
+  return [0, 1].map(() => makeWxApi(fake, { store: createFileTokenStore(dir, log, { now: clock?.unixMs }), clock }));
 }
 const userInfo = (g: ReturnType<typeof makeWxApi>) => g.api.call(g.svc, { path: "/cgi-bin/user/info", query: { openid: "o1" } });
 
@@ -56,8 +57,8 @@ describe("two gateways on one token-cache-dir", () => {
 
   test("a renewal by one gateway is used by the other instead of fetching again", async () => {
     const dir = newDir();
-    const clock = fakeClock();
-    const [a, b] = twoGateways(dir, clock.now);
+    const clock = fakeTimerClock();
+    const [a, b] = twoGateways(dir, clock);
     await a!.api.tokens.accessToken(a!.svc);
     await b!.api.tokens.accessToken(b!.svc);
     const before = fake.tokenFetches;
@@ -66,7 +67,7 @@ describe("two gateways on one token-cache-dir", () => {
     expect(fake.tokenFetches - before).toBe(1);
     await b!.api.tokens.accessToken(b!.svc);
     expect(fake.tokenFetches - before).toBe(1);
-    expect(cached(dir).expire).toBe(Math.floor(clock.now() / 1000) + 7200);
+    expect(cached(dir).expire).toBe(Math.floor(clock.unixMs() / 1000) + 7200);
   });
 
   test("concurrent refreshes are serialised by the lock file: one fetch, one token", async () => {

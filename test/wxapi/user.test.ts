@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { startFakeWechat } from "../_helpers/fake-wechat";
-import { SECRET, fakeClock, makeWxApi } from "../_helpers/wxapi";
+import { fakeTimerClock } from "../_helpers/fake-timers";
+import { SECRET, makeWxApi } from "../_helpers/wxapi";
 import { APP_ID } from "../_helpers/config";
 import { createMemoryKvStore } from "../../src/store/kv";
 import { createUserInfoLookup, getSnsUserInfo, getUserInfo } from "../../src/wxapi/user";
@@ -19,9 +20,9 @@ describe("getUserInfo", () => {
   });
 
   test("is cached for 10 minutes per app-id and openId", async () => {
-    const clock = fakeClock();
-    const cache = createMemoryKvStore({ now: clock.now });
-    const { api, svc } = makeWxApi(fake, { now: clock.now });
+    const clock = fakeTimerClock();
+    const cache = createMemoryKvStore({ now: clock.unixMs });
+    const { api, svc } = makeWxApi(fake, { clock });
     await getUserInfo(api, svc, "o-cache", { cache });
     await getUserInfo(api, svc, "o-cache", { cache });
     await getUserInfo(api, svc, "o-other", { cache });
