@@ -33,7 +33,7 @@ export async function healthcheck(
   } catch (err) {
     return { code: 1, line: `unhealthy: ${(err as Error).message}` };
   }
-  const path = config.commonEndpoints.healthCheck;
+  const path = config.commonEndpoints["health-check"];
   if (!path) return { code: 1, line: `unhealthy: ${config.source} sets no common-endpoints.health-check path` };
   const url = `${localOrigin(config)}${path}`;
   try {

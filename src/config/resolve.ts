@@ -2,7 +2,7 @@
  * @module config/resolve
  * Raw file values → frozen camelCase GatewayConfig with every default of SPEC §2 filled in.
  */
-import type { RawConfig, RawService } from "./schema";
+import { COMMON_ENDPOINT_KEYS, type EndpointKey, type RawConfig, type RawService } from "./schema";
 import type { CommonEndpointsConfig, GatewayConfig, ServiceConfig, TokenStoreConfig } from "./types";
 
 export const DEFAULTS = {
@@ -55,20 +55,18 @@ function resolveTokenStore(raw: RawConfig, cacheDir: string | null): TokenStoreC
   return dir ? { type: "file", dir } : { type: "memory" };
 }
 
-const ENDPOINT_NAMES: Record<string, keyof CommonEndpointsConfig> = {
-  "health-check": "healthCheck", "wx-qr": "wxQr", "wx-user": "wxUser", "sns-auth2": "snsAuth2",
-  "short-url": "shortUrl", "tmpl-msg": "tmplMsg", "sign-jsapi": "signJsapi",
-  "channels-ec-order-detail": "channelsEcOrderDetail", "channels-ec-refund-detail": "channelsEcRefundDetail",
-  "wx-api": "wxApi", metrics: "metrics", openapi: "openapi",
-};
+/** The configured paths only: a key left out, "" or null mounts nothing. wx-api's value is a prefix. */
+function resolveEndpoints(raw: RawConfig): CommonEndpointsConfig {
+  const endpoints: Partial<Record<EndpointKey, string>> = {};
+  for (const key of COMMON_ENDPOINT_KEYS) {
+    const path = raw["common-endpoints"]?.[key];
+    if (path) endpoints[key] = key === "wx-api" ? stripSlash(path) : path;
+  }
+  return Object.freeze(endpoints);
+}
 
 export function resolveConfig(raw: RawConfig, source: string, env: Record<string, string | undefined> = process.env): GatewayConfig {
   const cacheDir = orNull(raw["token-cache-dir"]);
-  const endpoints: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw["common-endpoints"] ?? {})) {
-    const name = ENDPOINT_NAMES[key];
-    if (name && typeof value === "string" && value) endpoints[name] = key === "wx-api" ? stripSlash(value) : value;
-  }
   return Object.freeze({
     listenHost: raw["listen-host"] ?? "",
     listenPort: raw["listen-port"] ?? DEFAULTS.listenPort,
@@ -78,7 +76,7 @@ export function resolveConfig(raw: RawConfig, source: string, env: Record<string
     tokenApi: raw["token-api"] ?? "stable",
     wxApiBase: stripSlash(env.WX_API_BASE || raw["wx-api-base"] || DEFAULTS.wxApiBase),
     adminToken: orNull(raw["admin-token"]),
-    commonEndpoints: Object.freeze(endpoints),
+    commonEndpoints: resolveEndpoints(raw),
     source,
   });
 }

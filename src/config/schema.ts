@@ -49,14 +49,19 @@ const TokenStoreSchema = t.Union([
   t.Object({ type: t.Literal("redis"), url: t.String({ pattern: "^rediss?://" }), prefix: t.Optional(t.String()) }),
 ]);
 
+/**
+ * The keys `common-endpoints` may hold (SPEC §2, §7), spelled as in the file; the resolved config
+ * keeps this spelling too (`config.commonEndpoints["wx-qr"]`).
+ */
 export const COMMON_ENDPOINT_KEYS = [
   "health-check", "wx-qr", "wx-user", "sns-auth2", "short-url", "tmpl-msg", "sign-jsapi",
   "channels-ec-order-detail", "channels-ec-refund-detail", "wx-api", "metrics", "openapi",
 ] as const;
+export type EndpointKey = (typeof COMMON_ENDPOINT_KEYS)[number];
 
-const endpointProps: Record<string, TOptional<typeof OptPath>> = {};
+const endpointProps = {} as Record<EndpointKey, TOptional<typeof OptPath>>;
 for (const key of COMMON_ENDPOINT_KEYS) endpointProps[key] = t.Optional(OptPath);
-const CommonEndpointsSchema = t.Object(endpointProps as Record<(typeof COMMON_ENDPOINT_KEYS)[number], TOptional<typeof OptPath>>);
+const CommonEndpointsSchema = t.Object(endpointProps);
 
 export const RawConfigSchema = t.Object({
   "listen-host": t.Optional(NullableString),

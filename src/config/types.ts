@@ -1,8 +1,10 @@
 /**
  * @module config/types
  * The resolved, frozen configuration every module receives. The raw file keeps the Go original's
- * key names (see `schema.ts`); this shape is camelCase and has every default filled in.
+ * key names (see `schema.ts`); this shape is camelCase and has every default filled in, except the
+ * `common-endpoints` paths, which keep the file's keys.
  */
+import type { EndpointKey } from "./schema";
 
 export type TokenStoreConfig =
   | { readonly type: "memory" }
@@ -36,20 +38,8 @@ export interface ServiceConfig {
   readonly dontAppendUserinfo: boolean;
 }
 
-export interface CommonEndpointsConfig {
-  readonly healthCheck?: string;
-  readonly wxQr?: string;
-  readonly wxUser?: string;
-  readonly snsAuth2?: string;
-  readonly shortUrl?: string;
-  readonly tmplMsg?: string;
-  readonly signJsapi?: string;
-  readonly channelsEcOrderDetail?: string;
-  readonly channelsEcRefundDetail?: string;
-  readonly wxApi?: string;
-  readonly metrics?: string;
-  readonly openapi?: string;
-}
+/** The configured path of each common endpoint, under its key in the file; absent when not configured. */
+export type CommonEndpointsConfig = Readonly<Partial<Record<EndpointKey, string>>>;
 
 export interface GatewayConfig {
   readonly listenHost: string;

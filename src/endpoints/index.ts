@@ -22,7 +22,8 @@ export interface EndpointDeps {
 export function commonEndpoints(config: GatewayConfig, deps: EndpointDeps) {
   const ep = config.commonEndpoints;
   const open = new Elysia({ name: "common-open" });
-  if (ep.healthCheck) open.use(healthEndpoint(ep.healthCheck));
+  const health = ep["health-check"];
+  if (health) open.use(healthEndpoint(health));
 
   // the group carries the admin-token check: every route mounted in it below is guarded
   const guarded = adminGuardedGroup(config.adminToken, "common-guarded");

@@ -21,15 +21,15 @@ export type { EndpointContext } from "./context";
 type Factory = (path: string, ctx: EndpointContext) => AnyElysia;
 
 const FACTORIES: ReadonlyArray<readonly [keyof EndpointContext["config"]["commonEndpoints"], Factory]> = [
-  ["wxQr", wxQrEndpoint],
-  ["wxUser", wxUserEndpoint],
-  ["snsAuth2", snsAuth2Endpoint],
-  ["shortUrl", shortUrlEndpoint],
-  ["tmplMsg", tmplMsgEndpoint],
-  ["signJsapi", signJsapiEndpoint],
-  ["channelsEcOrderDetail", channelsOrderDetailEndpoint],
-  ["channelsEcRefundDetail", channelsRefundDetailEndpoint],
-  ["wxApi", wxApiEndpoint],
+  ["wx-qr", wxQrEndpoint],
+  ["wx-user", wxUserEndpoint],
+  ["sns-auth2", snsAuth2Endpoint],
+  ["short-url", shortUrlEndpoint],
+  ["tmpl-msg", tmplMsgEndpoint],
+  ["sign-jsapi", signJsapiEndpoint],
+  ["channels-ec-order-detail", channelsOrderDetailEndpoint],
+  ["channels-ec-refund-detail", channelsRefundDetailEndpoint],
+  ["wx-api", wxApiEndpoint],
 ];
 
 /** The configured WeChat endpoints, to be mounted behind the admin-token guard. */

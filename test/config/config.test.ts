@@ -11,7 +11,7 @@ describe("defaults and resolution", () => {
     const { config } = loadConfig("sample.conf.json", {});
     expect(config.services[0]!.msgProxyPass).toBeNull();
     expect(config.listenPort).toBe(7080);
-    expect(config.commonEndpoints.healthCheck).toBe("/health");
+    expect(config.commonEndpoints["health-check"]).toBe("/health");
   });
   test("defaults of SPEC §2", () => {
     const c = parseConfig(rawConfig(), "t", {}).config;
@@ -43,12 +43,18 @@ describe("defaults and resolution", () => {
       "unknown config key extra ignored",
     ]);
   });
+  test("common-endpoints keep the file's keys: only configured paths, the wx-api prefix without its trailing slash", () => {
+    const endpoints = { "health-check": "/h", "wx-qr": "", "sns-auth2": null, "channels-ec-refund-detail": "/refund", "wx-api": "/wxapi//" };
+    const c = parseConfig(rawConfig({}, { "common-endpoints": endpoints }), "t", {}).config;
+    expect(c.commonEndpoints).toEqual({ "health-check": "/h", "channels-ec-refund-detail": "/refund", "wx-api": "/wxapi" });
+    expect(Object.isFrozen(c.commonEndpoints)).toBe(true);
+  });
   test("the Go original's sample shape is accepted except for its placeholder aes-key", () => {
     const sample = structuredClone(goSample) as { services: Array<{ "wx-params": Record<string, unknown> }> };
     sample.services[0]!["wx-params"]["aes-key"] = null;
     const { config } = parseConfig(sample, "go", {});
     expect(config.services[0]!.redirectPath).toBe("/redirect");
-    expect(config.commonEndpoints.channelsEcOrderDetail).toBe("/channles-ec-order-detail");
+    expect(config.commonEndpoints["channels-ec-order-detail"]).toBe("/channles-ec-order-detail");
   });
 });
 
