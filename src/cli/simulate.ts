@@ -5,6 +5,7 @@
  * and prints it readably; --repeat/--concurrency print a latency summary.
  */
 import { loadConfig, locateConfig } from "../config/load";
+import { xmlFields } from "../contract/fields";
 import type { ServiceConfig } from "../config/types";
 import { createMessageCrypto } from "../wechat/crypto";
 import { extractXmlEncrypt } from "../wechat/envelope";
@@ -31,11 +32,11 @@ export interface SimulatedReply {
   readonly ms: number;
 }
 
-const NUMERIC = new Set(["CreateTime", "Scale", "Count"]);
 let seq = 0;
 
+/** The message as WeChat writes it: integers and ids (contract/fields) bare, every other value in CDATA. */
 export function buildMessageXml(fields: Record<string, string>): string {
-  const inner = Object.entries(fields).map(([k, v]) => `<${k}>${NUMERIC.has(k) && /^\d+$/.test(v) ? v : cdata(v)}</${k}>`);
+  const inner = Object.entries(fields).map(([k, v]) => `<${k}>${xmlFields.has(k) && /^\d+$/.test(v) ? v : cdata(v)}</${k}>`);
   return `<xml>${inner.join("")}</xml>`;
 }
 

@@ -8,7 +8,7 @@
  * Channels services never append userInfo.
  */
 import { Type as t, type Static, type TProperties, type TSchema } from "@sinclair/typebox";
-import { count, idString, open, text } from "./common";
+import { count, idString, open, text, textId } from "./common";
 
 const orderId = idString("the order id (64-bit, as a string)");
 
@@ -77,8 +77,15 @@ export const genericChannelsEventSchema = t.Object(
     CreateTime: t.Optional(count("unix seconds")),
     MsgType: t.Literal("event", { description: 'always "event"' }),
     Event: text("the event name, also the last segment of the URL"),
+    product_id: t.Optional(idString("the product id, in product events (product_spu_audit, …)")),
+    sku_id: t.Optional(idString("the SKU id, in product and stock events")),
+    aftersale_id: t.Optional(idString("an after-sale order id, as some events name it")),
+    out_product_id: t.Optional(textId("the merchant's own product id: any string; a bare JSON number is forwarded as its digits")),
   },
-  open("GenericChannelsEvent", "Any Channels shop event: WeChat's JSON as is, except that integers of 16 or more digits and known ids (order_id, after_sale_order_id, product_id, sku_id, …) are strings."),
+  open(
+    "GenericChannelsEvent",
+    "Any Channels shop event: WeChat's JSON as is, except that integers of 16 or more digits and the ids (order_id, after_sale_order_id, aftersale_id, product_id, sku_id) are strings of digits, at whatever depth they occur.",
+  ),
 );
 export type GenericChannelsEvent = Static<typeof genericChannelsEventSchema>;
 

@@ -11,11 +11,29 @@
  */
 import { Type as t, type TProperties, type Static } from "@sinclair/typebox";
 
+/**
+ * What the gateway enforces for a field, by its name, wherever it occurs in a callback; read off the
+ * schemas by contract/fields. Kept under a symbol, so the exported JSON Schema does not show it.
+ * - "integer": a JSON integer (XML digits are converted; anything else is refused);
+ * - "id": a string of 1 to MAX_ID_DIGITS decimal digits (a bare JSON number is read digit for digit);
+ * - "text-id": a string; a bare JSON number there must be digits and is forwarded as a string of them.
+ */
+export type FieldRole = "integer" | "id" | "text-id";
+export const FIELD_ROLE: unique symbol = Symbol("wx-gateway.field-role");
+const role = (r: FieldRole) => ({ [FIELD_ROLE]: r });
+
+/** A 64-bit id has at most 20 digits; the bound leaves room and keeps dedup keys short. */
+export const MAX_ID_DIGITS = 32;
+export const ID_PATTERN = `^[0-9]{1,${MAX_ID_DIGITS}}$`;
+
 /** A 64-bit id written as a decimal string, e.g. "7362551834723893410". */
-export const idString = (description: string) => t.String({ pattern: "^[0-9]+$", description, examples: ["7362551834723893410"] });
+export const idString = (description: string) => t.String({ pattern: ID_PATTERN, description, examples: ["7362551834723893410"], ...role("id") });
+
+/** A merchant's own id: any string, or a bare JSON number kept as its digits. */
+export const textId = (description: string) => t.String({ description, ...role("text-id") });
 
 /** One of the integer counts (CreateTime, Scale, Count, TotalCount, …): a JSON number. */
-export const count = (description: string) => t.Integer({ description });
+export const count = (description: string) => t.Integer({ description, ...role("integer") });
 
 /** A string value as WeChat sent it (CDATA content or element text, whitespace kept). */
 export const text = (description: string) => t.String({ description });
@@ -62,7 +80,7 @@ export const headerFields = {
 
 /** Fields WeChat adds to a message that comes from an article (文章留言/来自图文). */
 const articleFields = {
-  MsgDataId: t.Optional(text("data id of the article the message comes from (only then)")),
+  MsgDataId: t.Optional(idString("data id of the article the message comes from (only then), as a string")),
   Idx: t.Optional(text("which article of a multi-article message, from 1 (only with MsgDataId)")),
 };
 

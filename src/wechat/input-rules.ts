@@ -1,8 +1,10 @@
 /**
  * @module wechat/input-rules
  * The limits a callback is held to before anything is forwarded (docs/security.md "Input rules"),
- * shared by the XML and the Channels JSON parsers so both read the same rules.
+ * shared by the XML and the Channels JSON parsers so both read the same rules. Which fields are ids
+ * and integers is the contract's to say (contract/fields); the id pattern is the contract's too.
  */
+import { ID_PATTERN, MAX_ID_DIGITS } from "../contract/common";
 
 /**
  * Deepest nesting read in callback XML or Channels JSON, the root counting as level 1. WeChat's
@@ -19,11 +21,10 @@ const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
 /** true for a name that is safe as one URL path segment (letters, digits, `_`, `-`; 1 to 64). */
 export const isSafeSegment = (name: string): boolean => SEGMENT.test(name);
 
-/** A 64-bit id has at most 20 digits; the bound leaves room and keeps dedup keys short. */
-export const MAX_ID_DIGITS = 32;
-const ID = /^[0-9]{1,32}$/;
+export { MAX_ID_DIGITS };
+const ID = new RegExp(ID_PATTERN);
 
-/** true for an id as the contract has it: a string of 1 to 32 decimal digits. */
+/** true for an id as the contract has it (contract/common `idString`): a string of 1 to 32 decimal digits. */
 export const isIdString = (value: string): boolean => ID.test(value);
 
 /** Integers of up to 15 digits: every such number is exact as a JS number. */

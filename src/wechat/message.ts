@@ -10,6 +10,7 @@ import { parseWechatXml } from "./xml";
 import type { XmlObject, XmlValue } from "./xml-shape";
 import { scanFlatXml } from "./xml-scan";
 import { MAX_ID_DIGITS, MAX_SEGMENT_LENGTH, integerOf, isIdString, isSafeSegment } from "./input-rules";
+import { type FieldRole, xmlFields } from "../contract/fields";
 
 /** The body forwarded to the backend; its exact per-type shapes are the schemas in contract/. */
 export type InboundMessage = Record<string, unknown> & {
@@ -35,11 +36,6 @@ export class MessageError extends Error {
   }
 }
 
-/** Integers (SPEC §4.3), at any depth; anything else there is refused, naming the element. */
-const INTEGER_FIELDS = ["CreateTime", "Scale", "Count", "TotalCount", "FilterCount", "SentCount", "ErrorCount", "ResultCount"];
-/** Ids: digit strings, kept as strings so no digit of a 64-bit id is lost. */
-const ID_FIELDS = ["MsgId", "MsgID", "MsgDataId"];
-
 function integerField(name: string, value: string): number {
   const n = integerOf(value);
   if (n === undefined) throw new MessageError(`<${name}> is not an integer`);
@@ -52,11 +48,19 @@ function idField(name: string, value: string): string {
   return id;
 }
 
-/** One lookup per value on the hot path (scanFlatXml calls this for every element). */
-const RULES = new Map<string, (name: string, value: string) => unknown>([
-  ...INTEGER_FIELDS.map((k) => [k, integerField] as const),
-  ...ID_FIELDS.map((k) => [k, idField] as const),
-]);
+type Rule = (name: string, value: string) => unknown;
+/** XML has no bare numbers: a text id is any text. */
+const RULE_OF: Record<FieldRole, Rule | undefined> = { integer: integerField, id: idField, "text-id": undefined };
+
+/**
+ * The integers and ids the contract marks (SPEC §4.3), at any depth: one lookup per value on the hot
+ * path (scanFlatXml calls this for every element).
+ */
+const RULES = new Map<string, Rule>();
+for (const [name, role] of xmlFields) {
+  const rule = RULE_OF[role];
+  if (rule !== undefined) RULES.set(name, rule);
+}
 
 const convertText = (key: string, value: string): unknown => {
   const rule = RULES.get(key);
