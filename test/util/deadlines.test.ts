@@ -2,64 +2,81 @@ import { describe, expect, test } from "bun:test";
 import { DeadlineQueue, Timed } from "../../src/util/deadlines";
 import { fakeTimerClock } from "../_helpers/fake-timers";
 
-/** resolves with the order in which the named deadlines fired, once `count` have fired */
-function recorder(count: number) {
-  const fired: string[] = [];
-  let done!: (names: string[]) => void;
-  const all = new Promise<string[]>((resolve) => (done = resolve));
-  const fire = (name: string) => () => {
-    fired.push(name);
-    if (fired.length === count) done(fired);
-  };
-  return { fire, all, fired };
-}
-
 describe("DeadlineQueue", () => {
-  test("fires in deadline order, whatever the order they were added in", async () => {
+  test("on the system clock: fires in deadline order, whatever the order they were added in", async () => {
     const q = new DeadlineQueue();
-    const r = recorder(4);
-    q.add(30, r.fire("d"));
-    q.add(1, r.fire("a"));
-    q.add(20, r.fire("c"));
-    q.add(10, r.fire("b"));
+    const fired: string[] = [];
+    const { promise: all, resolve } = Promise.withResolvers<void>();
+    const fire = (name: string) => () => fired.push(name) === 4 && resolve();
+    q.add(30, fire("d"));
+    q.add(1, fire("a"));
+    q.add(20, fire("c"));
+    q.add(10, fire("b"));
     expect(q.size).toBe(4);
-    expect(await r.all).toEqual(["a", "b", "c", "d"]);
+    await all; // the event itself, not a guess at how long it takes
+    expect(fired).toEqual(["a", "b", "c", "d"]);
     expect(q.size).toBe(0);
   });
 
-  test("a cancelled deadline never fires and is unlinked at once", async () => {
-    const q = new DeadlineQueue();
-    const r = recorder(2);
-    const first = q.add(1, r.fire("cancelled-head"));
-    q.add(5, r.fire("kept"));
-    const middle = q.add(10, r.fire("cancelled-middle"));
-    q.add(15, r.fire("last"));
+  test("a cancelled deadline never fires and is unlinked at once", () => {
+    const clock = fakeTimerClock();
+    const q = new DeadlineQueue(clock);
+    const fired: string[] = [];
+    const first = q.add(1, () => fired.push("cancelled-head"));
+    q.add(5, () => fired.push("kept"));
+    const middle = q.add(10, () => fired.push("cancelled-middle"));
+    q.add(15, () => fired.push("last"));
     first.cancel();
     middle.cancel();
     middle.cancel(); // idempotent
     expect(q.size).toBe(2);
-    expect(await r.all).toEqual(["kept", "last"]);
+    clock.advance(60_000);
+    expect(fired).toEqual(["kept", "last"]);
   });
 
-  test("a deadline added earlier than the armed one re-arms the timer", async () => {
-    const q = new DeadlineQueue();
-    const r = recorder(2);
-    q.add(10_000, () => r.fire("far")());
-    q.add(0, r.fire("now"));
-    q.add(2, r.fire("soon"));
-    expect(await r.all).toEqual(["now", "soon"]);
+  test("a deadline added earlier than the armed one re-arms the timer", () => {
+    const clock = fakeTimerClock();
+    const q = new DeadlineQueue(clock);
+    const fired: string[] = [];
+    q.add(10_000, () => fired.push("far"));
+    q.add(0, () => fired.push("now"));
+    q.add(2, () => fired.push("soon"));
+    clock.advance(2);
+    expect(fired).toEqual(["now", "soon"]);
+    expect(q.size).toBe(1);
+    clock.advance(9997);
+    expect(fired).toEqual(["now", "soon"]);
+    clock.advance(1);
+    expect(fired).toEqual(["now", "soon", "far"]);
+  });
+
+  test("entries due at the same time fire in the order they were added, each at its own time", () => {
+    const clock = fakeTimerClock(1000);
+    const q = new DeadlineQueue(clock);
+    const fired: string[] = [];
+    q.add(5, () => fired.push(`x@${clock.now()}`)); // due at 1005
+    q.add(2000, () => fired.push("far")); // due at 3000
+    clock.advance(3);
+    q.add(2, () => fired.push(`y@${clock.now()}`)); // also due at 1005, added later
+    q.add(0, () => fired.push(`w@${clock.now()}`)); // due now
+    clock.advance(0);
+    expect(fired).toEqual(["w@1003"]);
+    clock.advance(1996);
+    expect(fired).toEqual(["w@1003", "x@1005", "y@1005"]);
     expect(q.size).toBe(1);
   });
 
-  test("expiry is judged by the injected clock: everything due fires, in order, on one wake-up", async () => {
+  test("a late wake-up (a bare time function that jumped, on real timers) fires everything due, in order", async () => {
     let t = 1000;
     const q = new DeadlineQueue(() => t);
-    const r = recorder(2);
-    q.add(5, r.fire("x")); // due at 1005
-    q.add(2000, () => r.fire("not due")()); // due at 3000
-    t = 2000; // the clock jumps: a later request with no time left sorts after x, before the far one
-    q.add(0, r.fire("y"));
-    expect(await r.all).toEqual(["x", "y"]);
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const fired: string[] = [];
+    q.add(5, () => fired.push("x"));
+    q.add(2000, () => fired.push("not due"));
+    t = 2000; // the clock jumps: the next wake-up finds x (and y) due, the far one not
+    q.add(0, () => fired.push("y") === 2 && resolve());
+    await promise;
+    expect(fired).toEqual(["x", "y"]);
     expect(q.size).toBe(1);
   });
 });
@@ -72,9 +89,9 @@ describe("DeadlineQueue.schedule (objects as their own entries)", () => {
     }
   }
 
-  test("an object fires once, can be cancelled, and rescheduling moves it instead of adding it twice", async () => {
-    let t = 0;
-    const q = new DeadlineQueue(() => t);
+  test("an object fires once, can be cancelled, and rescheduling moves it instead of adding it twice", () => {
+    const clock = fakeTimerClock(0);
+    const q = new DeadlineQueue(clock);
     const [a, b, c] = [new Probe(), new Probe(), new Probe()];
     q.schedule(a, 10);
     q.schedule(b, 20);
@@ -84,13 +101,12 @@ describe("DeadlineQueue.schedule (objects as their own entries)", () => {
     q.cancel(b);
     q.cancel(b);
     expect([q.size, b.queued]).toEqual([2, false]);
-    t = 35;
-    await Bun.sleep(40); // the armed timer (for a's first expiry) wakes up, finds c due and re-arms
+    clock.advance(35); // the timer armed for a's first expiry wakes up with nothing due, re-arms; c fires at 30
     expect([a.fired, b.fired, c.fired]).toEqual([0, 0, 1]);
-    t = 100;
-    await Bun.sleep(10);
+    clock.advance(5);
     expect([a.fired, b.fired, c.fired]).toEqual([1, 0, 1]);
     expect(q.size).toBe(0);
+    expect(clock.pending).toBe(0); // nothing armed once the queue is empty
   });
 });
 
