@@ -1,19 +1,20 @@
 /**
  * @module gateway
- * createGateway(config): builds every dependency once — token store, shared-state store, WeChat API
- * client, userInfo lookup, async-reply sender, metrics — and the app on top of them. `serve` and the
- * tests both start the gateway through here, so what is tested is what runs. `drain()` is the
- * callback half of shutdown (callback/drain); `serve` calls it on SIGTERM.
+ * createGateway(config): builds every dependency once — the stores (one Redis connection when
+ * `token-store` is Redis), the shared callback state on it, WeChat API client, userInfo lookup,
+ * async-reply sender, metrics — and the app on top of them. `serve` and the tests both start the
+ * gateway through here, so what is tested is what runs. Shutdown is `drain()` (callback/drain),
+ * then `close()`; `serve` calls both on SIGTERM.
  */
 import type { GatewayConfig } from "./config/types";
 import type { Logger } from "./obs/log";
 import { createMetrics, type Metrics } from "./obs/metrics";
 import { createApp, type GatewayApp } from "./app";
-import { createKvStore, createTokenStore, type KvStore, type TokenStore } from "./store/index";
+import { createStores, type Stores } from "./store/index";
 import { createWxApi, type WxApi } from "./wxapi/client";
 import { createUserInfoLookup } from "./wxapi/user";
 import { createAsyncReplySender } from "./callback/async-reply";
-import { publicRoutes, wechatEndpoints } from "./endpoints/wechat";
+import { createOAuthExchanger } from "./wxapi/oauth2";
 import { createSharedState, type SharedState } from "./state/index";
 import { createCallbackCore } from "./callback/core";
 import { drainCallbacks, type DrainReport } from "./callback/drain";
@@ -34,15 +35,17 @@ export interface Gateway extends GatewayApp {
   readonly config: GatewayConfig;
   readonly metrics: Metrics;
   readonly api: WxApi;
-  readonly tokenStore: TokenStore;
-  readonly kv: KvStore;
-  /** Redis dedup and replay guard when token-store is Redis (close it on shutdown), else null */
+  /** token store, caches and, with `token-store` Redis, the process's one Redis connection */
+  readonly stores: Stores;
+  /** Redis dedup and replay guard on `stores.redis` when token-store is Redis, else null */
   readonly sharedState: SharedState | null;
   /**
    * Refuses new callbacks (503) and resolves once every accepted message has reached the backend and
    * finished, or the computed bound has passed (callback/drain). Call it before closing the stores.
    */
   drain(): Promise<DrainReport>;
+  /** Closes the shared state and the stores, and with them the Redis connection (once, however often it is called). */
+  close(): Promise<void>;
 }
 
 export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gateway {
@@ -52,11 +55,10 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
   const doFetch = opts.fetch ?? fetch;
   // process metrics only matter to a scrape: without a metrics endpoint prom-client is never loaded
   const metrics = opts.metrics ?? createMetrics({ processMetrics: Boolean(config.commonEndpoints.metrics), clock });
-  const tokenStore = createTokenStore(config, log, { now });
-  const kv = createKvStore(config, log, { now });
-  const api = createWxApi({ config, store: tokenStore, log, fetch: doFetch, clock, metrics });
-  const sharedState = createSharedState(config, { log, metrics, now });
-  const endpointContext = { config, api, kv, log, now, fetch: doFetch };
+  const stores = createStores(config, log, { now });
+  const { kv } = stores;
+  const api = createWxApi({ config, store: stores.tokens, log, fetch: doFetch, clock, metrics });
+  const sharedState = createSharedState(config, { connection: stores.redis, log, metrics, now });
   const app = createApp(config, {
     log,
     metrics,
@@ -64,13 +66,17 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
     now,
     userInfo: createUserInfoLookup(api, kv),
     asyncReply: createAsyncReplySender(api),
-    endpoints: wechatEndpoints(endpointContext),
-    publicEndpoints: publicRoutes(endpointContext),
+    // one OAuth2 exchanger for the redirects and sns-auth2, so that a code seen by both is exchanged once
+    wechat: { api, kv, oauth: createOAuthExchanger({ api, kv, log }) },
     createDedup: sharedState?.createDedup,
     createReplayGuard: sharedState?.createReplayGuard,
     core: createCallbackCore(clock),
   });
   let drained: Promise<DrainReport> | undefined;
   const drain = () => (drained ??= drainCallbacks(app.runtimes, log));
-  return { ...app, config, metrics, api, tokenStore, kv, sharedState, drain };
+  const close = () => {
+    sharedState?.close();
+    return stores.close();
+  };
+  return { ...app, config, metrics, api, stores, sharedState, drain, close };
 }

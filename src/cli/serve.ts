@@ -68,9 +68,7 @@ export async function serve(cliPath: string | undefined, log: Logger = createLog
     const clean = await Promise.race([drained, timedOut]);
     if (!clean) log.warn(`in-flight requests still running after ${DRAIN_MS} ms: closing them`);
     await accepted;
-    gateway.tokenStore.close();
-    gateway.kv.close();
-    gateway.sharedState?.close();
+    await gateway.close();
     log.flush();
     process.exit(0);
   };

@@ -1,7 +1,8 @@
 /**
  * Three gateway processes behind an imaginary load balancer, sharing one real redis-server: WeChat's
  * retries landing on other instances, one token fetch for all, the shared userInfo and OAuth code
- * caches, replayed nonces, a Redis outage mid-run and its recovery without restarting the gateways.
+ * caches, replayed nonces, one Redis connection per process, a Redis outage mid-run and its recovery
+ * without restarting the gateways.
  * The tests run in order and share the processes (starting three is the slow part).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -157,6 +158,15 @@ describeRedis("three gateway processes sharing one Redis", () => {
     client.close();
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(5 * 60 * 1000);
+  });
+
+  test("each instance holds one Redis connection for its tokens, caches and callback state", async () => {
+    const client = await redis.client();
+    const own = String(await client.send("CLIENT", ["ID"]));
+    const list = String(await client.send("CLIENT", ["LIST"]));
+    client.close();
+    // every kind of key has been used by now (tokens, locks, kv caches, dedup claims, nonces)
+    expect(list.split("\n").filter((line) => line.startsWith("id=") && !line.startsWith(`id=${own} `)).length).toBe(3);
   });
 
   test("Redis stopped: callbacks are still answered (per-instance dedup), token errors are a clear 502, one log line per outage", async () => {

@@ -1,7 +1,7 @@
 /**
  * The store layer of one process: with `token-store` Redis, the token store, the caches and the
- * shared callback state run on one Redis connection, which `close` closes once; each caller keeps
- * its own bound on that connection.
+ * shared callback state run on one Redis connection, made by createGateway and closed once by its
+ * `close`; each caller keeps its own bound on that connection.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { RedisClient } from "bun";
@@ -9,6 +9,7 @@ import { createMemoryLogger } from "../../src/obs/log";
 import { createMetrics } from "../../src/obs/metrics";
 import { createSharedState } from "../../src/state/index";
 import { createStores } from "../../src/store/index";
+import { createGateway } from "../../src/gateway";
 import { makeConfig } from "../_helpers/config";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
 
@@ -56,12 +57,12 @@ describeRedis("createStores with token-store redis", () => {
     await redis?.stop();
   });
 
-  test("tokens, caches, dedup and replay guard share one connection; close closes it once", async () => {
+  test("the gateway's tokens, caches, dedup and replay guard share one connection; close closes it once", async () => {
     const { log } = createMemoryLogger();
     const metrics = createMetrics({ processMetrics: false });
     const config = redisConfig(redis.url, "one:");
-    const stores = createStores(config, log);
-    const shared = createSharedState(config, { connection: stores.redis, log, metrics })!;
+    const { stores, sharedState, close } = createGateway(config, { log, metrics });
+    const shared = sharedState!;
     const svc = config.services[0]!;
     await stores.tokens.set("token", "wxOne", { value: "T", expire: future() });
     expect((await stores.tokens.get("token", "wxOne"))?.value).toBe("T");
@@ -77,7 +78,7 @@ describeRedis("createStores with token-store redis", () => {
     shared.close(); // the link does not own the connection
     expect(await stores.tokens.get("token", "wxOne")).not.toBeNull();
     expect(await otherConnections(checker)).toBe(1);
-    await Promise.all([stores.close(), stores.close()]);
+    await Promise.all([close(), close()]);
     expect(await connectionsSettleAt(checker, 0)).toBe(0);
   });
 
