@@ -41,3 +41,13 @@ export const systemClock: Clock = {
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   sleep: (ms) => Bun.sleep(ms),
 };
+
+/**
+ * AbortSignal.timeout on an injected clock: a signal that aborts with a TimeoutError `ms` from now.
+ * Call `clear()` once the operation is over, so that its timer does not outlive it.
+ */
+export function timeoutSignal(clock: TimerClock, ms: number): { readonly signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = clock.setTimer(() => controller.abort(new DOMException("The operation timed out.", "TimeoutError")), ms);
+  return { signal: controller.signal, clear: () => clock.clearTimer(timer) };
+}

@@ -11,7 +11,7 @@ import { GatewayError } from "../http/errors";
 import { redactUrl, type Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import type { TokenStore } from "../store/token-store";
-import type { Clock } from "../util/clock";
+import { systemClock, timeoutSignal, type Clock } from "../util/clock";
 import { createTokenManager, type FetchedToken, type TokenManager, type TokenManagerOptions } from "./token-manager";
 
 /** errcodes that mean "this access_token is not (or no longer) valid" */
@@ -57,7 +57,7 @@ export interface WxApiDeps {
   readonly store: TokenStore;
   readonly log: Logger;
   readonly fetch?: typeof fetch;
-  /** the token manager's clock (token expiry, waiting for another instance's fetch) */
+  /** the timeout of every call; the token manager's expiry and its wait for another instance's fetch */
   readonly clock?: Clock;
   readonly metrics?: Pick<Metrics, "tokenFetch" | "wxApiError">;
   readonly timeoutMs?: number;
@@ -76,6 +76,7 @@ export function createWxApi(deps: WxApiDeps): WxApi {
   const doFetch = deps.fetch ?? fetch;
   const log = deps.log.child({ component: "wxapi" });
   const defaultTimeout = deps.timeoutMs ?? 10_000;
+  const clock = deps.clock ?? systemClock;
 
   async function exchange(req: WxRequest, token: string | null): Promise<RawAnswer> {
     const url = new URL(deps.config.wxApiBase + (req.path.startsWith("/") ? req.path : `/${req.path}`));
@@ -84,12 +85,13 @@ export function createWxApi(deps: WxApiDeps): WxApi {
     const body = req.json !== undefined ? JSON.stringify(req.json) : req.body;
     const contentType = req.json !== undefined ? "application/json" : req.contentType;
     const timeoutMs = req.timeoutMs ?? defaultTimeout;
+    const timeout = timeoutSignal(clock, timeoutMs);
     try {
       const res = await doFetch(url, {
         method: req.method ?? (body === undefined ? "GET" : "POST"),
         headers: contentType ? { "content-type": contentType } : undefined,
         body,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: timeout.signal,
         redirect: "manual",
       });
       const bytes = new Uint8Array(await res.arrayBuffer());
@@ -102,6 +104,8 @@ export function createWxApi(deps: WxApiDeps): WxApi {
       const detail = redactUrl(`${e.code ?? e.name}: ${e.message}`);
       log.warn({ path: req.path, err: detail }, msg);
       throw new GatewayError(502, msg, { cause: new Error(detail) });
+    } finally {
+      timeout.clear();
     }
   }
 
@@ -161,7 +165,7 @@ export function createWxApi(deps: WxApiDeps): WxApi {
     ...deps.tokenOptions,
     store: deps.store,
     log,
-    clock: deps.clock,
+    clock,
     metrics: deps.metrics,
     // force_refresh stays false: forced renewals are limited (20 a day) and invalidate other holders
     fetchToken: (svc) =>

@@ -1,7 +1,7 @@
 /**
  * @module test/_helpers/fake-backend
  * A real HTTP backend on 127.0.0.1 that records every forwarded message and answers from a script
- * (per path: JSON reply, status, raw body, delay). It also holds the gateway to its contract: every
+ * (per path: JSON reply, status, raw body, delay, or held until the test lets it go). It also holds the gateway to its contract: every
  * body it receives is validated with ajv against the exported JSON Schema of its path, and `stop()`
  * throws if any did not match — so every suite that forwards messages checks the contract too.
  */
@@ -35,6 +35,8 @@ export interface Scripted {
   json?: unknown;
   raw?: string;
   delayMs?: number;
+  /** answer only once this settles: a backend exactly as slow as the test wants, for a fake clock */
+  until?: Promise<unknown>;
 }
 
 export interface FakeBackend {
@@ -46,6 +48,8 @@ export interface FakeBackend {
   readonly maxConcurrent: number;
   /** answer for a path ("*" for any); a function may look at the request body */
   on(path: string, answer: Scripted | ((body: Record<string, unknown>) => Scripted)): void;
+  /** resolves once `count` requests have arrived in all (waiting for the event instead of polling) */
+  whenReceived(count?: number): Promise<void>;
   stop(): void;
   [Symbol.dispose](): void;
 }
@@ -56,6 +60,13 @@ export function startFakeBackend(prefix = "/biz"): FakeBackend {
   const script = new Map<string, Scripted | ((body: Record<string, unknown>) => Scripted)>();
   let inFlight = 0;
   let maxConcurrent = 0;
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const arrived = () => {
+    for (const w of waiters.filter((w) => received.length >= w.count)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -72,10 +83,12 @@ export function startFakeBackend(prefix = "/biz"): FakeBackend {
           /* recorded raw */
         }
         received.push({ path, body, raw, headers: req.headers });
+        arrived();
         if (/^\/(msg|event)\//.test(path)) violations.push(...contractProblems(path, body));
         const entry = script.get(path) ?? script.get("*") ?? { json: { type: "text", msg: `got ${path}` } };
         const answer = typeof entry === "function" ? entry(body) : entry;
         if (answer.delayMs) await Bun.sleep(answer.delayMs);
+        await answer.until;
         if (answer.raw !== undefined) return new Response(answer.raw, { status: answer.status ?? 200 });
         return Response.json(answer.json ?? {}, { status: answer.status ?? 200 });
       } finally {
@@ -95,6 +108,10 @@ export function startFakeBackend(prefix = "/biz"): FakeBackend {
     },
     on(path, answer) {
       script.set(path, answer);
+    },
+    whenReceived(count = 1) {
+      if (received.length >= count) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ count, resolve }));
     },
     violations,
     stop,

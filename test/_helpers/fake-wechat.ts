@@ -4,7 +4,8 @@
  * access_tokens (stable and classic, checked on every call: an unknown or revoked token gets 40001),
  * jsapi tickets, user/info, the sns OAuth2 endpoints (a code works once, then 40163), qrcode/create,
  * shorturl, custom and template messages, Channels shop order and after-sale details.
- * Every call is recorded; answers can be scripted per path (errors, delays, any JSON).
+ * Every call is recorded (and can be awaited); answers can be scripted per path (errors, delays,
+ * answers held until the test lets them go, any JSON).
  *
  *   using fake = startFakeWechat();
  *   const config = makeConfig({}, { "wx-api-base": fake.url });
@@ -33,6 +34,8 @@ export interface Scripted {
   readonly headers?: Record<string, string>;
   /** wait this long first; the normal answer follows unless json/raw/status is given */
   readonly delayMs?: number;
+  /** answer only once this settles (the normal answer unless json/raw/status is given) */
+  readonly until?: Promise<unknown>;
 }
 
 export interface FakeWechatOptions {
@@ -51,6 +54,8 @@ export interface FakeWechat {
   readonly tokenFetches: number;
   readonly ticketFetches: number;
   callsTo(path: string): FakeCall[];
+  /** resolves with the `count`-th call to `path` once it has arrived (waiting for the event instead of polling) */
+  whenCalled(path: string, count?: number): Promise<FakeCall>;
   /** the next `times` calls to `path` get this JSON answer (HTTP 200), e.g. {errcode: 40001, errmsg: "…"} */
   failNext(path: string, answer: Record<string, unknown>, times?: number): void;
   /** the next `times` calls to `path` are answered as scripted */
@@ -75,6 +80,16 @@ export function startFakeWechat(opts: FakeWechatOptions = {}): FakeWechat {
   const routes = wechatRoutes(state);
   let tokenFetches = 0;
   let ticketFetches = 0;
+  const waiters: Array<{ path: string; count: number; resolve: (call: FakeCall) => void }> = [];
+  const callsTo = (path: string) => calls.filter((c) => c.path === path);
+  const arrived = (call: FakeCall) => {
+    for (const w of waiters.filter((w) => w.path === call.path)) {
+      const seen = callsTo(w.path);
+      if (seen.length < w.count) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(seen[w.count - 1]!);
+    }
+  };
 
   const queue = (path: string, answer: Scripted, times: number) => {
     const list = queued.get(path) ?? [];
@@ -98,11 +113,13 @@ export function startFakeWechat(opts: FakeWechatOptions = {}): FakeWechat {
       }
       const call: FakeCall = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, headers: req.headers };
       calls.push(call);
+      arrived(call);
       if (call.path === "/cgi-bin/token" || call.path === "/cgi-bin/stable_token") tokenFetches++;
       if (call.path === "/cgi-bin/ticket/getticket") ticketFetches++;
 
       let answer: Scripted = queued.get(call.path)?.shift() ?? {};
       if (answer.delayMs) await Bun.sleep(answer.delayMs);
+      await answer.until;
       if (answer.json === undefined && answer.raw === undefined && answer.status === undefined) {
         const handler = handlers.get(call.path);
         const route = routes[call.path];
@@ -129,7 +146,12 @@ export function startFakeWechat(opts: FakeWechatOptions = {}): FakeWechat {
     get ticketFetches() {
       return ticketFetches;
     },
-    callsTo: (path) => calls.filter((c) => c.path === path),
+    callsTo,
+    whenCalled(path, count = 1) {
+      const seen = callsTo(path);
+      if (seen.length >= count) return Promise.resolve(seen[count - 1]!);
+      return new Promise((resolve) => waiters.push({ path, count, resolve }));
+    },
     failNext: (path, answer, times = 1) => queue(path, { json: answer }, times),
     scriptNext: (path, answer, times = 1) => queue(path, answer, times),
     delayNext: (path, ms, times = 1) => queue(path, { delayMs: ms }, times),

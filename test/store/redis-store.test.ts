@@ -67,7 +67,13 @@ describeRedis("redis token store", () => {
     // the first holder's late release must not free the second holder's lock
     await held!.release();
     expect(await store.lock("token", "wxL", 200)).toBeNull();
-    await Bun.sleep(250);
+    // the TTL is Redis's to run out, on its own clock: check it was set, then wait for the key to go
+    const c = await redis.client();
+    const ttl = Number(await c.send("PTTL", ["gw1:lock:token:wxL"]));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(200);
+    for (let i = 0; (await c.exists("gw1:lock:token:wxL")) && i < 100; i++) await Bun.sleep(10);
+    c.close();
     expect(await store.lock("token", "wxL", 200)).not.toBeNull();
     await other.close();
   });

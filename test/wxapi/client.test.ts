@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { fakeTimerClock } from "../_helpers/fake-timers";
 import { startFakeWechat } from "../_helpers/fake-wechat";
 import { SECRET, makeWxApi } from "../_helpers/wxapi";
 import { APP_ID } from "../_helpers/config";
@@ -80,14 +81,26 @@ describe("call", () => {
     expect(res).toEqual({ errcode: 0, errmsg: "ok" });
   });
 
-  test("a timeout is a 502 that says so", async () => {
-    const { api, svc } = makeWxApi(fake);
+  test("a timeout, on the client's clock, is a 502 that says so", async () => {
+    const clock = fakeTimerClock();
+    const { api, svc } = makeWxApi(fake, { clock });
     await api.tokens.accessToken(svc);
-    fake.delayNext("/cgi-bin/user/info", 500);
-    const err = await api.call(svc, { path: "/cgi-bin/user/info", query: { openid: "slow" }, timeoutMs: 50 }).catch((e) => e);
+    const wechatAnswers = Promise.withResolvers<void>();
+    fake.scriptNext("/cgi-bin/user/info", { until: wechatAnswers.promise });
+    const seen = fake.callsTo("/cgi-bin/user/info").length;
+    let settled = false;
+    // on real time this test would run out of its own 30 s
+    const call = api.call(svc, { path: "/cgi-bin/user/info", query: { openid: "slow" }, timeoutMs: 60_000 }).catch((e) => e).finally(() => (settled = true));
+    await fake.whenCalled("/cgi-bin/user/info", seen + 1);
+    await clock.tick(59_999);
+    expect(settled).toBe(false);
+    clock.advance(1);
+    const err = await call;
+    wechatAnswers.resolve();
+    expect(clock.pending).toBe(0);
     expect(err).toBeInstanceOf(GatewayError);
     expect(err.status).toBe(502);
-    expect(err.message).toContain("timed out after 50 ms");
+    expect(err.message).toContain("timed out after 60000 ms");
   });
 
   test("an HTTP error or a body that is not JSON is a 502", async () => {
@@ -152,15 +165,21 @@ describe("callPlain and callRaw", () => {
 });
 
 test("no token, ticket or secret in any log line", async () => {
-  const { api, svc, logs } = makeWxApi(fake);
+  const clock = fakeTimerClock();
+  const { api, svc, logs } = makeWxApi(fake, { clock });
   const token = await api.tokens.accessToken(svc);
   const ticket = await api.tokens.jsapiTicket(svc);
   fake.failNext("/cgi-bin/user/info", { errcode: 40001, errmsg: "invalid credential" });
   await api.call(svc, { path: "/cgi-bin/user/info", query: { openid: "o" } });
   fake.failNext("/cgi-bin/user/info", { errcode: 45009, errmsg: "reach max api daily quota limit" });
   await api.call(svc, { path: "/cgi-bin/user/info", query: { openid: "o" } }).catch(() => {});
-  fake.delayNext("/cgi-bin/user/info", 200);
-  await api.call(svc, { path: "/cgi-bin/user/info", query: { openid: "o" }, timeoutMs: 20 }).catch(() => {});
+  const wechatAnswers = Promise.withResolvers<void>();
+  fake.scriptNext("/cgi-bin/user/info", { until: wechatAnswers.promise });
+  const timedOut = api.call(svc, { path: "/cgi-bin/user/info", query: { openid: "o" } }).catch(() => {});
+  await fake.whenCalled("/cgi-bin/user/info", fake.callsTo("/cgi-bin/user/info").length + 1);
+  clock.advance(10_000);
+  await timedOut;
+  wechatAnswers.resolve();
   const renewed = await api.tokens.accessToken(svc);
   const lines = logs();
   expect(lines.length).toBeGreaterThan(3);

@@ -37,10 +37,11 @@ describe("two gateways on one token-cache-dir", () => {
     const first = await a!.api.tokens.accessToken(a!.svc);
     expect(await b!.api.tokens.accessToken(b!.svc)).toBe(first);
     // b's call carries the token while WeChat holds its answer back…
-    fake.delayNext("/cgi-bin/user/info", 1000);
+    const wechatAnswers = Promise.withResolvers<void>();
+    fake.scriptNext("/cgi-bin/user/info", { until: wechatAnswers.promise });
     const seen = fake.callsTo("/cgi-bin/user/info").length;
     const slow = userInfo(b!);
-    while (fake.callsTo("/cgi-bin/user/info").length === seen) await Bun.sleep(5);
+    await fake.whenCalled("/cgi-bin/user/info", seen + 1);
     // …meanwhile WeChat revokes it and a renews it
     fake.revokeTokens(APP_ID);
     const before = fake.tokenFetches;
@@ -48,6 +49,7 @@ describe("two gateways on one token-cache-dir", () => {
     const renewed = cached(dir).token;
     expect(renewed).not.toBe(first);
     expect(fake.tokenFetches - before).toBe(1);
+    wechatAnswers.resolve();
     // b's answer is 40001 for a token the file no longer holds: b uses the file's token, fetches nothing
     expect((await slow).openid).toBe("o1");
     expect(fake.callsTo("/cgi-bin/user/info").at(-1)!.query.access_token).toBe(renewed);
