@@ -49,7 +49,8 @@ async function isStale(path: string, ttlMs: number, now: () => number): Promise<
   const lock = await readLock(path);
   if (lock === "absent") return true;
   if (lock) return now() >= lock.expires;
-  // unreadable: a holder that died between create and write, or one still writing; judge by its age
+  // unreadable: a holder that died between create and write, or one still writing; judge by its age.
+  // The kernel stamped mtime with the real wall clock, so it is compared with that, not the injected one.
   const info = await stat(path).catch(() => null);
   return info === null || Date.now() - info.mtimeMs >= ttlMs;
 }

@@ -20,6 +20,7 @@
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../obs/log";
+import { systemClock } from "../util/clock";
 import { tryLockFile } from "./file-lock";
 import { assertSafeAppId, decodeRecord, encodeRecord, type TokenKind, type TokenRecord, type TokenStore } from "./token-store";
 
@@ -43,7 +44,7 @@ interface Seen {
 const stampOf = (s: { ino: number; mtimeMs: number; size: number }) => `${s.ino}:${s.mtimeMs}:${s.size}`;
 
 export function createFileTokenStore(dir: string, log: Logger, opts: FileTokenStoreOptions = {}): TokenStore {
-  const now = opts.now ?? Date.now;
+  const now = opts.now ?? systemClock.unixMs;
   const seen = new Map<string, Seen>();
   let dirReady: Promise<void> | null = null;
 

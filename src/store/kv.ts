@@ -6,6 +6,7 @@
  */
 import type { Logger } from "../obs/log";
 import { connectionFor, type RedisTarget } from "./redis-conn";
+import { systemClock } from "../util/clock";
 
 export interface KvStore {
   get(key: string): Promise<string | null>;
@@ -31,7 +32,7 @@ interface Entry {
 
 export function createMemoryKvStore(opts: MemoryKvOptions = {}): KvStore & { readonly size: number } {
   const maxEntries = Math.max(1, opts.maxEntries ?? 100_000);
-  const now = opts.now ?? Date.now;
+  const now = opts.now ?? systemClock.unixMs;
   // Map keeps insertion order and `set` re-inserts, so the first entries are the oldest writes
   const entries = new Map<string, Entry>();
   let writesSinceSweep = 0;

@@ -52,6 +52,7 @@ export function redisWhere(url: string): string {
   }
 }
 
+/** A bound on real socket I/O to Redis, so on the real clock: tests reach it by stopping a real redis-server. */
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: Timer | undefined;
   const timeout = new Promise<never>((_, reject) => {

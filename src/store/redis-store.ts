@@ -7,6 +7,7 @@
  */
 import type { Logger } from "../obs/log";
 import { connectionFor, type RedisTarget } from "./redis-conn";
+import { systemClock } from "../util/clock";
 import { assertSafeAppId, decodeRecord, encodeRecord, recordField, type TokenKind, type TokenStore } from "./token-store";
 
 /** Deletes the key only while its value is still ARGV[1] (our lock id). */
@@ -30,7 +31,7 @@ export type RedisTokenStoreOptions = RedisTarget & {
 
 export function createRedisTokenStore(opts: RedisTokenStoreOptions, log: Logger): TokenStore {
   const { conn, release } = connectionFor(opts, log);
-  const now = opts.now ?? Date.now;
+  const now = opts.now ?? systemClock.unixMs;
   const key = (kind: TokenKind, appId: string) => {
     assertSafeAppId(appId);
     return `${opts.prefix}${kind}:${appId}`;
