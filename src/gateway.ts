@@ -67,7 +67,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
     userInfo: createUserInfoLookup(api, kv),
     asyncReply: createAsyncReplySender(api),
     // one OAuth2 exchanger for the redirects and sns-auth2, so that a code seen by both is exchanged once
-    wechat: { api, kv, oauth: createOAuthExchanger({ api, kv, log }) },
+    wechat: { api, kv, oauth: createOAuthExchanger({ api, kv, log, sleep: clock.sleep }) },
     createDedup: sharedState?.createDedup,
     createReplayGuard: sharedState?.createReplayGuard,
     core: createCallbackCore(clock),

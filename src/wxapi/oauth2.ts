@@ -16,6 +16,7 @@ import type { ServiceConfig } from "../config/types";
 import { GatewayError } from "../http/errors";
 import type { Logger } from "../obs/log";
 import type { KvStore } from "../store/kv";
+import { systemClock } from "../util/clock";
 import { WxApiError, type WxApi } from "./client";
 import { getSnsUserInfo, getUserInfo, type UserInfo } from "./user";
 
@@ -39,6 +40,7 @@ export interface OAuthExchangerDeps {
   readonly log: Logger;
   /** how long to wait for another instance's result after a 40163 (default 1000 ms) */
   readonly usedCodeWaitMs?: number;
+  /** how that wait passes (the gateway's clock) */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -52,7 +54,7 @@ const cacheKey = (svc: ServiceConfig, code: string) => `oauth2:${svc.appId}:${cr
 export function createOAuthExchanger(deps: OAuthExchangerDeps): OAuthExchanger {
   const log = deps.log.child({ component: "oauth2" });
   const inFlight = new Map<string, Promise<OAuthIdentity>>();
-  const sleep = deps.sleep ?? ((ms: number) => Bun.sleep(ms));
+  const sleep = deps.sleep ?? systemClock.sleep;
   const waitMs = deps.usedCodeWaitMs ?? 1000;
 
   async function remembered(key: string): Promise<OAuthIdentity | null> {
