@@ -58,7 +58,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
   const stores = createStores(config, log, { now });
   const { kv } = stores;
   const api = createWxApi({ config, store: stores.tokens, log, fetch: doFetch, clock, metrics });
-  const sharedState = createSharedState(config, { connection: stores.redis, log, metrics, now });
+  const sharedState = createSharedState(config, { connection: stores.redis, log, metrics, now, sleep: clock.sleep });
   const app = createApp(config, {
     log,
     metrics,

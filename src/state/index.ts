@@ -37,6 +37,8 @@ export interface SharedStateDeps {
   readonly metrics: Pick<Metrics, "stateStoreDegraded" | "dedupHit">;
   /** unix milliseconds */
   readonly now?: () => number;
+  /** the pause between polls while another instance holds a message (the gateway's clock) */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** Redis-backed dedup and replay guard when `token-store` is Redis; null otherwise (memory defaults). */
@@ -55,6 +57,7 @@ export function createSharedState(config: GatewayConfig, deps: SharedStateDeps):
         replyTimeoutMs: svc.replyTimeoutMs,
         onHit: () => deps.metrics.dedupHit(svc.name),
         now: deps.now,
+        sleep: deps.sleep,
       }),
     createReplayGuard: (svc) => createRedisReplayGuard({ link, service: svc.name, windowS: svc.timeoutS, now: deps.now }),
     close: () => link.close(),
