@@ -37,6 +37,7 @@ export async function healthcheck(
   if (!path) return { code: 1, line: `unhealthy: ${config.source} sets no common-endpoints.health-check path` };
   const url = `${localOrigin(config)}${path}`;
   try {
+    // a command of its own (a container's HEALTHCHECK), not the gateway: its bound is real time
     const res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 3000), redirect: "manual" });
     await res.body?.cancel();
     return res.status === 200 ? { code: 0, line: `healthy: GET ${url} → 200` } : { code: 1, line: `unhealthy: GET ${url} → ${res.status}` };

@@ -64,6 +64,7 @@ export async function serve(cliPath: string | undefined, log: Logger = createLog
     // a message answered `success` at its deadline may still wait for its backend call: wait for those too
     const accepted = gateway.drain();
     const drained = server.stop(false).then(() => true);
+    // the process's own shutdown bound, on real time: serve is the entry point that gives the gateway the system clock
     const timedOut = Bun.sleep(DRAIN_MS).then(() => false);
     const clean = await Promise.race([drained, timedOut]);
     if (!clean) log.warn(`in-flight requests still running after ${DRAIN_MS} ms: closing them`);

@@ -46,7 +46,7 @@ export function fieldsFromFlags(flags: Readonly<Record<string, string>>): Record
   const fields: Record<string, string> = {
     ToUserName: flags.to ?? "gh_simulated",
     FromUserName: flags.from ?? "oSimulatedUser",
-    CreateTime: String(Math.floor(Date.now() / 1000)),
+    CreateTime: String(Math.floor(Date.now() / 1000)), // the real time: WeChat's messages carry it too
     MsgType: event ? "event" : (flags.type ?? "text"),
   };
   if (event) {
@@ -66,6 +66,7 @@ export function fieldsFromFlags(flags: Readonly<Record<string, string>>): Record
 }
 
 async function sendOnce(opts: SimulateOptions, fields: Record<string, string>): Promise<SimulatedReply> {
+  // a client of a running gateway, not part of it: its timestamps must pass that gateway's window, and it times a real round trip
   const svc = opts.service;
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = `sim${Date.now()}${++seq}`;
