@@ -14,6 +14,7 @@ import type { RedisClient } from "bun";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import { connectionFor, type RedisTarget } from "../store/redis-conn";
+import { systemClock } from "../util/clock";
 
 /** Thrown at once while the breaker is open: Redis failed less than `retryAfterMs` ago. */
 export class StateUnavailable extends Error {
@@ -51,7 +52,7 @@ interface StateLinkSettings {
 }
 
 export function createStateLink(opts: StateLinkOptions): StateLink {
-  const now = opts.now ?? Date.now;
+  const now = opts.now ?? systemClock.unixMs;
   const retryAfterMs = opts.retryAfterMs ?? 1000;
   const timeoutMs = opts.timeoutMs ?? 300;
   const { conn, release } = connectionFor(opts, opts.log);
