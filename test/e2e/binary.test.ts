@@ -155,7 +155,7 @@ describe("compiled executable", () => {
     const base = `http://127.0.0.1:${port}`;
     await waitHealthy(`${base}/health`, proc);
     const pending = fetch(plainCallback(base, "/wx", textXml("drain me"))).then((r) => r.text());
-    await Bun.sleep(150);
+    await backend.whenReceived(); // in flight: the backend has it and holds its answer 600 ms
     proc.kill("SIGTERM");
     expect(await pending).toContain("finished during drain");
     expect(await proc.exited).toBe(0);
