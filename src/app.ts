@@ -1,7 +1,7 @@
 /**
  * @module app
  * createApp(config, deps): the root Elysia app. Maps errors to SPEC §7's JSON bodies, mounts one
- * plugin per configured account and the common endpoints.
+ * plugin per configured account with its OAuth2 redirect, and the common endpoints (endpoints/registry).
  */
 import { Elysia, type AnyElysia } from "elysia";
 import type { GatewayConfig } from "./config/types";
@@ -10,16 +10,15 @@ import type { Logger } from "./obs/log";
 import type { Metrics } from "./obs/metrics";
 import { createServiceRuntime, type ServiceDeps, type ServiceRuntime } from "./service/runtime";
 import { wxService } from "./service/plugin";
-import { commonEndpoints } from "./endpoints/index";
+import { oauth2Redirects } from "./service/oauth2";
+import { commonEndpoints, type EndpointDeps } from "./endpoints/index";
 import { routableRequest } from "./http/routable-url";
 
 export interface AppDeps extends ServiceDeps {
   readonly log: Logger;
   readonly metrics: Metrics;
-  /** WeChat helper endpoint plugins (mounted behind the admin token) */
-  readonly endpoints?: ReadonlyArray<AnyElysia>;
-  /** routes browsers call (the OAuth2 redirects), mounted next to the services, never behind the admin token */
-  readonly publicEndpoints?: ReadonlyArray<AnyElysia>;
+  /** what the WeChat endpoints and the OAuth2 redirects call through, one of each per gateway */
+  readonly wechat: Pick<EndpointDeps, "api" | "kv" | "oauth">;
 }
 
 export interface GatewayApp {
@@ -50,17 +49,10 @@ export function createApp(config: GatewayConfig, deps: AppDeps): GatewayApp {
   // app.handle is the one entry point of `serve` and the tests: the router sees the real path whatever the Host
   app = app.wrap((handle) => (request: Request) => handle(routableRequest(request))) as unknown as typeof app;
   for (const rt of runtimes) app = app.use(wxService(rt)) as unknown as typeof app;
-  for (const plugin of deps.publicEndpoints ?? []) app = app.use(plugin) as unknown as typeof app;
-  let document: Promise<Record<string, unknown>> | undefined;
-  const exclude = [config.commonEndpoints.openapi ?? "", config.commonEndpoints.metrics ?? ""].filter(Boolean);
-  app = app.use(
-    commonEndpoints(config, {
-      metrics: deps.metrics,
-      openApiDocument: () =>
-        (document ??= import("./endpoints/openapi-document").then((m) => m.buildOpenApiDocument(app as unknown as Elysia, exclude))),
-      extra: deps.endpoints,
-    }),
-  ) as unknown as typeof app;
+  // WeChat-facing routes of each account, never behind the admin token
+  for (const route of oauth2Redirects(config, { ...deps.wechat, log: deps.log, fetch: deps.fetch })) app = app.use(route) as unknown as typeof app;
+  const { log, metrics, now } = deps;
+  app = app.use(commonEndpoints({ ...deps.wechat, config, log, metrics, now }, () => app as unknown as AnyElysia)) as unknown as typeof app;
   return { app: app as unknown as Elysia, runtimes };
 }
 

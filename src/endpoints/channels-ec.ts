@@ -5,28 +5,28 @@
  * 64-bit ids in WeChat's answer come out as strings with all their digits.
  */
 import { Elysia } from "elysia";
-import { channelsEcQuerySchema, orderDetailResponseSchema, refundDetailResponseSchema } from "../contract/endpoints";
+import type { channelsEcQuerySchema, orderDetailResponseSchema, refundDetailResponseSchema } from "../contract/endpoints";
 import { getAftersaleOrder, getOrderDetail } from "../wxapi/channels-ec";
-import { channelsServiceByName, routeDetail, type EndpointContext } from "./context";
+import { channelsServiceByName, type EndpointContext, type RouteHook } from "./context";
 
-export function channelsOrderDetailEndpoint(path: string, ctx: EndpointContext) {
+export function channelsOrderDetailEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ query: typeof channelsEcQuerySchema; response: typeof orderDetailResponseSchema }>) {
   return new Elysia({ name: "channels-ec-order-detail", seed: path }).get(
     path,
     async ({ query }) => {
       const svc = channelsServiceByName(ctx, query.s);
       return { code: 200 as const, msg: "OK" as const, order: await getOrderDetail(ctx.api, svc, query.o) };
     },
-    { query: channelsEcQuerySchema, response: orderDetailResponseSchema, detail: routeDetail(ctx, "Channels shop order detail", "channels/ec/order/get.") },
+    hook,
   );
 }
 
-export function channelsRefundDetailEndpoint(path: string, ctx: EndpointContext) {
+export function channelsRefundDetailEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ query: typeof channelsEcQuerySchema; response: typeof refundDetailResponseSchema }>) {
   return new Elysia({ name: "channels-ec-refund-detail", seed: path }).get(
     path,
     async ({ query }) => {
       const svc = channelsServiceByName(ctx, query.s);
       return { code: 200 as const, msg: "OK" as const, aftersaleOrder: await getAftersaleOrder(ctx.api, svc, query.o) };
     },
-    { query: channelsEcQuerySchema, response: refundDetailResponseSchema, detail: routeDetail(ctx, "Channels shop after-sale order detail", "channels/ec/aftersale/getaftersaleorder.") },
+    hook,
   );
 }

@@ -1,26 +1,55 @@
 /**
  * @module endpoints/context
- * What the WeChat endpoints and the OAuth2 redirect share: the config, the WeChat client, the shared
- * KvStore and the injected I/O; plus the lookups every handler starts with.
+ * What every common endpoint's route gets: the context it calls through (config, WeChat client,
+ * shared KvStore, OAuth2 exchanger, metrics, the OpenAPI document) and, from its registry entry
+ * (endpoints/registry), its schemas and OpenAPI detail; plus the lookups every handler starts with.
  */
+import type { TSchema } from "@sinclair/typebox";
+import type { AnyElysia } from "elysia";
 import type { GatewayConfig, ServiceConfig } from "../config/types";
 import { badRequest, notFound } from "../http/errors";
 import type { Logger } from "../obs/log";
+import type { Metrics } from "../obs/metrics";
 import type { KvStore } from "../store/kv";
 import type { WxApi } from "../wxapi/client";
-import { createOAuthExchanger, type OAuthExchanger } from "../wxapi/oauth2";
+import type { OAuthExchanger } from "../wxapi/oauth2";
 
 export interface EndpointContext {
   readonly config: GatewayConfig;
   readonly api: WxApi;
   /** shared state (OAuth code reuse, caches): Redis when the token store is Redis */
   readonly kv: KvStore;
+  /** the gateway's one exchanger, shared with the OAuth2 redirects so that one code is exchanged once */
+  readonly oauth: OAuthExchanger;
   readonly log: Logger;
+  readonly metrics: Metrics;
   /** unix milliseconds */
   readonly now: () => number;
-  /** for the POST to redirect-url (default: global fetch) */
-  readonly fetch?: typeof fetch;
+  /** the OpenAPI document of the whole app, built on the first request for it */
+  readonly openApiDocument: () => Promise<Record<string, unknown>>;
 }
+
+/** The schemas a route validates with (Elysia's route options); its registry entry gives them. */
+export interface RouteSchemas {
+  query?: TSchema;
+  body?: TSchema;
+  response?: TSchema | Record<number, TSchema>;
+}
+
+/** The OpenAPI part of a route's options: summary, tag and the admin-token requirement, or hidden. */
+export interface RouteDetail {
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  security?: Array<Record<string, string[]>>;
+  hide?: boolean;
+}
+
+/** A route's options from its registry entry, passed to Elysia as they are. */
+export type RouteHook<S extends RouteSchemas> = S & { detail: RouteDetail };
+
+/** Builds the route plugin of one common endpoint for its configured path. */
+export type RouteFactory<S extends RouteSchemas> = (path: string, ctx: EndpointContext, hook: RouteHook<S>) => AnyElysia;
 
 /** The configured service named `s` (SPEC §7: unknown → 404). */
 export function serviceByName(ctx: EndpointContext, name: string): ServiceConfig {
@@ -34,27 +63,4 @@ export function channelsServiceByName(ctx: EndpointContext, name: string): Servi
   const svc = serviceByName(ctx, name);
   if (!svc.isChannelsEc) throw badRequest(`service "${name}" is not a Channels shop (is-channels-ec)`);
   return svc;
-}
-
-// one exchanger per WeChat client (i.e. per gateway), shared by the redirect route and sns-auth2 so
-// that their in-process single flight covers both
-const exchangers = new WeakMap<WxApi, OAuthExchanger>();
-
-export function oauthExchanger(ctx: EndpointContext): OAuthExchanger {
-  let exchanger = exchangers.get(ctx.api);
-  if (!exchanger) {
-    exchanger = createOAuthExchanger({ api: ctx.api, kv: ctx.kv, log: ctx.log });
-    exchangers.set(ctx.api, exchanger);
-  }
-  return exchanger;
-}
-
-/** Route `detail` for the OpenAPI document: tag, summary and the admin-token requirement when one is set. */
-export function routeDetail(ctx: EndpointContext, summary: string, description?: string) {
-  return {
-    summary,
-    ...(description ? { description } : {}),
-    tags: ["wechat"],
-    ...(ctx.config.adminToken ? { security: [{ adminToken: [] }] } : {}),
-  };
 }

@@ -1,34 +1,45 @@
 /**
  * @module endpoints/index
- * commonEndpoints(config, deps): mounts only the endpoints configured in `common-endpoints`; all of
- * them but health-check sit in the admin-guarded group (endpoints/admin-guard) when a token is set.
+ * commonEndpoints(deps, root): mounts the endpoints configured in `common-endpoints`, each from its
+ * entry in endpoints/registry: `open` ones in the open group, `admin` ones in the admin-guarded group
+ * (endpoints/admin-guard), which asks for the token when one is set.
  */
 import { Elysia, type AnyElysia } from "elysia";
 import type { GatewayConfig } from "../config/types";
-import type { Metrics } from "../obs/metrics";
 import { adminGuardedGroup } from "./admin-guard";
-import { healthEndpoint } from "./health";
-import { metricsEndpoint } from "./metrics";
-import { openApiEndpoint } from "./openapi";
+import type { EndpointContext, RouteDetail } from "./context";
+import { ENDPOINTS, type EndpointEntry } from "./registry";
 
-export interface EndpointDeps {
-  readonly metrics: Metrics;
-  /** the OpenAPI document, built once the whole app is assembled */
-  readonly openApiDocument: () => Promise<Record<string, unknown>>;
-  /** further endpoint plugins (WeChat helpers), mounted behind the admin guard */
-  readonly extra?: ReadonlyArray<AnyElysia>;
+export type EndpointDeps = Omit<EndpointContext, "openApiDocument">;
+
+/** A route's OpenAPI detail from its entry: its tag and summary, and the bearer requirement where the guard asks for it. */
+export function routeDetail(entry: EndpointEntry, config: GatewayConfig): RouteDetail {
+  if (!entry.openapi) return { hide: true };
+  const { tag, summary, description } = entry.openapi;
+  return {
+    summary,
+    ...(description ? { description } : {}),
+    tags: [tag],
+    ...(entry.access === "admin" && config.adminToken ? { security: [{ adminToken: [] }] } : {}),
+  };
 }
 
-export function commonEndpoints(config: GatewayConfig, deps: EndpointDeps) {
-  const ep = config.commonEndpoints;
+/** `root` is the whole app, read on the first request for the OpenAPI document (every route exists by then). */
+export function commonEndpoints(deps: EndpointDeps, root: () => AnyElysia) {
+  let document: Promise<Record<string, unknown>> | undefined;
+  const ctx: EndpointContext = {
+    ...deps,
+    // the generator is loaded on the first request for the document, never at start-up
+    openApiDocument: () => (document ??= import("./openapi-document").then((m) => m.buildOpenApiDocument(root()))),
+  };
   const open = new Elysia({ name: "common-open" });
-  const health = ep["health-check"];
-  if (health) open.use(healthEndpoint(health));
-
-  // the group carries the admin-token check: every route mounted in it below is guarded
-  const guarded = adminGuardedGroup(config.adminToken, "common-guarded");
-  if (ep.metrics) guarded.use(metricsEndpoint(ep.metrics, deps.metrics));
-  if (ep.openapi) guarded.use(openApiEndpoint(ep.openapi, deps.openApiDocument));
-  for (const plugin of deps.extra ?? []) guarded.use(plugin);
+  // the group carries the admin-token check: every route mounted in it is guarded
+  const guarded = adminGuardedGroup(deps.config.adminToken, "common-guarded");
+  for (const [key, entry] of Object.entries(ENDPOINTS) as Array<[keyof typeof ENDPOINTS, EndpointEntry]>) {
+    const path = deps.config.commonEndpoints[key];
+    if (!path) continue;
+    const route = entry.route(path, ctx, { ...entry.schemas, detail: routeDetail(entry, deps.config) });
+    (entry.access === "open" ? open : guarded).use(route);
+  }
   return new Elysia({ name: "common-endpoints" }).use(open).use(guarded);
 }

@@ -4,13 +4,17 @@
  * mounted routes (@elysiajs/openapi's generator), not written by hand. Loaded on the first request
  * for the document, so the generator never costs start-up time or memory when nobody asks.
  */
-import type { Elysia } from "elysia";
+import type { AnyElysia } from "elysia";
 import { toOpenAPISchema } from "@elysiajs/openapi";
 import pkg from "../../package.json";
 
-/** Builds the document for everything mounted on `app` (called once, after all routes exist). */
-export function buildOpenApiDocument(app: Elysia, exclude: string[]): Record<string, unknown> {
-  const { paths, components } = toOpenAPISchema(app as never, { paths: exclude });
+/**
+ * Builds the document for everything mounted on `app` (called once, after all routes exist). Routes
+ * whose detail says `hide` (the metrics and the document itself) are left out; a path with a dot in
+ * it is not taken for a static file.
+ */
+export function buildOpenApiDocument(app: AnyElysia): Record<string, unknown> {
+  const { paths, components } = toOpenAPISchema(app as never, { staticFile: false });
   return {
     openapi: "3.0.3",
     info: {

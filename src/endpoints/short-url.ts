@@ -4,17 +4,17 @@
  * its error answer comes back as a 502 with WeChat's errcode/errmsg.
  */
 import { Elysia } from "elysia";
-import { shortUrlBodySchema, shortUrlResponseSchema } from "../contract/endpoints";
+import type { shortUrlBodySchema, shortUrlResponseSchema } from "../contract/endpoints";
 import { shortenUrl } from "../wxapi/short-url";
-import { routeDetail, serviceByName, type EndpointContext } from "./context";
+import { serviceByName, type EndpointContext, type RouteHook } from "./context";
 
-export function shortUrlEndpoint(path: string, ctx: EndpointContext) {
+export function shortUrlEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ body: typeof shortUrlBodySchema; response: typeof shortUrlResponseSchema }>) {
   return new Elysia({ name: "short-url", seed: path }).post(
     path,
     async ({ body }) => {
       const svc = serviceByName(ctx, body.s);
       return { code: 200 as const, msg: "OK" as const, "short-url": await shortenUrl(ctx.api, svc, body.u) };
     },
-    { body: shortUrlBodySchema, response: shortUrlResponseSchema, detail: routeDetail(ctx, "Short URL (retired by WeChat)", "cgi-bin/shorturl long2short.") },
+    hook,
   );
 }

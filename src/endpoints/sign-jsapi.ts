@@ -4,12 +4,12 @@
  * timestamp, signature}}`, what the page passes to wx.config (with its jsApiList).
  */
 import { Elysia } from "elysia";
-import { signJsapiBodySchema, signJsapiResponseSchema } from "../contract/endpoints";
+import type { signJsapiBodySchema, signJsapiResponseSchema } from "../contract/endpoints";
 import { badRequest } from "../http/errors";
 import { jsapiParams } from "../wxapi/jsapi";
-import { routeDetail, serviceByName, type EndpointContext } from "./context";
+import { serviceByName, type EndpointContext, type RouteHook } from "./context";
 
-export function signJsapiEndpoint(path: string, ctx: EndpointContext) {
+export function signJsapiEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ body: typeof signJsapiBodySchema; response: typeof signJsapiResponseSchema }>) {
   return new Elysia({ name: "sign-jsapi", seed: path }).post(
     path,
     async ({ body }) => {
@@ -18,6 +18,6 @@ export function signJsapiEndpoint(path: string, ctx: EndpointContext) {
       if (!/^https?:\/\/[^/?#]+/i.test(body.u)) throw badRequest("u: expected the http(s) URL of the page");
       return { code: 200 as const, msg: "OK" as const, params: await jsapiParams(ctx.api, svc, body.u, { now: ctx.now }) };
     },
-    { body: signJsapiBodySchema, response: signJsapiResponseSchema, detail: routeDetail(ctx, "JS-SDK signature for wx.config", "jsapi_ticket (cached) + sha1 signature; a #fragment is removed.") },
+    hook,
   );
 }

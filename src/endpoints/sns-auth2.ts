@@ -6,24 +6,20 @@
  * only fills `error`. A code seen in the last 5 minutes (here or at the redirect-path) reuses its result.
  */
 import { Elysia } from "elysia";
-import { snsAuth2QuerySchema, snsAuth2ResponseSchema } from "../contract/endpoints";
+import type { snsAuth2QuerySchema, snsAuth2ResponseSchema } from "../contract/endpoints";
 import { oauthUserInfo } from "../wxapi/oauth2";
-import { oauthExchanger, routeDetail, serviceByName, type EndpointContext } from "./context";
+import { serviceByName, type EndpointContext, type RouteHook } from "./context";
 
-export function snsAuth2Endpoint(path: string, ctx: EndpointContext) {
+export function snsAuth2Endpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ query: typeof snsAuth2QuerySchema; response: typeof snsAuth2ResponseSchema }>) {
   return new Elysia({ name: "sns-auth2", seed: path }).get(
     path,
     async ({ query }) => {
       const svc = serviceByName(ctx, query.s);
-      const identity = await oauthExchanger(ctx).exchange(svc, query.code);
+      const identity = await ctx.oauth.exchange(svc, query.code);
       const viaSns = query.scope === "userinfo" || query.scope === "snsapi_userinfo";
       const { userInfo, error } = await oauthUserInfo(ctx.api, svc, identity, viaSns, ctx.kv);
       return { code: 200 as const, msg: "OK" as const, openId: identity.openId, userInfo, error };
     },
-    {
-      query: snsAuth2QuerySchema,
-      response: snsAuth2ResponseSchema,
-      detail: routeDetail(ctx, "OAuth2 code → openId and user info", "sns/oauth2/access_token, then sns/userinfo (scope userinfo) or cgi-bin/user/info (base)."),
-    },
+    hook,
   );
 }

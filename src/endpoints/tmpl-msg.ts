@@ -5,9 +5,9 @@
  * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html
  */
 import { Elysia } from "elysia";
-import { tmplMsgBodySchema, tmplMsgResponseSchema, type TmplMsgBody } from "../contract/endpoints";
+import type { tmplMsgBodySchema, tmplMsgResponseSchema, TmplMsgBody } from "../contract/endpoints";
 import { callExact } from "../wxapi/exact-json";
-import { routeDetail, serviceByName, type EndpointContext } from "./context";
+import { serviceByName, type EndpointContext, type RouteHook } from "./context";
 
 type TemplateValue = { value: unknown; [key: string]: unknown };
 
@@ -29,7 +29,7 @@ export function templateMessage(body: TmplMsgBody): Record<string, unknown> {
   };
 }
 
-export function tmplMsgEndpoint(path: string, ctx: EndpointContext) {
+export function tmplMsgEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ body: typeof tmplMsgBodySchema; response: { 200: typeof tmplMsgResponseSchema } }>) {
   return new Elysia({ name: "tmpl-msg", seed: path }).post(
     path,
     async ({ body }) => {
@@ -38,10 +38,6 @@ export function tmplMsgEndpoint(path: string, ctx: EndpointContext) {
       // WeChat's bytes, not a re-serialisation: a 64-bit msgid keeps every digit
       return new Response(text, { headers: { "content-type": "application/json; charset=utf-8" } });
     },
-    {
-      body: tmplMsgBodySchema,
-      response: { 200: tmplMsgResponseSchema },
-      detail: routeDetail(ctx, "Send a template message", "cgi-bin/message/template/send; WeChat's answer is returned as is."),
-    },
+    hook,
   );
 }

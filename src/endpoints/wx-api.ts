@@ -8,9 +8,9 @@
  * messages, tags… every API without an endpoint of its own is one call away.
  */
 import { Elysia } from "elysia";
-import { wxApiQuerySchema } from "../contract/endpoints";
+import type { wxApiQuerySchema } from "../contract/endpoints";
 import { badRequest, tooLarge } from "../http/errors";
-import { routeDetail, serviceByName, type EndpointContext } from "./context";
+import { serviceByName, type EndpointContext, type RouteHook } from "./context";
 
 /** Largest body passed on; WeChat's largest upload (a permanent video) is 20 MB. */
 export const WX_API_MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -35,7 +35,7 @@ async function readBytes(request: Request): Promise<Uint8Array | undefined> {
   return Buffer.concat(chunks);
 }
 
-export function wxApiEndpoint(prefix: string, ctx: EndpointContext) {
+export function wxApiEndpoint(prefix: string, ctx: EndpointContext, hook: RouteHook<{ query: typeof wxApiQuerySchema }>) {
   const base = prefix.replace(/\/+$/, "");
   return new Elysia({ name: "wx-api", seed: base }).all(
     `${base}/*`,
@@ -61,12 +61,7 @@ export function wxApiEndpoint(prefix: string, ctx: EndpointContext) {
       // Elysia's own from reading it. Not "none": beside the admin group's parse hook Elysia 1.4
       // looks "none" up as a named parser and fails with 400.
       parse: () => UNPARSED,
-      query: wxApiQuerySchema,
-      detail: routeDetail(
-        ctx,
-        "WeChat API pass-through",
-        "Any method; the path after the prefix is WeChat's (e.g. /cgi-bin/menu/create). access_token is added and renewed once on 40001/40014/42001; WeChat's answer is returned as is.",
-      ),
+      ...hook,
     },
   );
 }

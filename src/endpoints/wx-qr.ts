@@ -4,14 +4,14 @@
  * → `{"code":200,"msg":"OK","result":{ticketURL2ShowQrCode, urlIncluedInQrcode}}`.
  */
 import { Elysia } from "elysia";
-import { wxQrQuerySchema, wxQrResponseSchema } from "../contract/endpoints";
+import type { wxQrQuerySchema, wxQrResponseSchema } from "../contract/endpoints";
 import { badRequest } from "../http/errors";
 import { createQrCode, MAX_QR_EXPIRE_S } from "../wxapi/qrcode";
-import { routeDetail, serviceByName, type EndpointContext } from "./context";
+import { serviceByName, type EndpointContext, type RouteHook } from "./context";
 
 const DEFAULT_EXPIRE_S = 30;
 
-export function wxQrEndpoint(path: string, ctx: EndpointContext) {
+export function wxQrEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ query: typeof wxQrQuerySchema; response: typeof wxQrResponseSchema }>) {
   return new Elysia({ name: "wx-qr", seed: path }).get(
     path,
     async ({ query }) => {
@@ -27,10 +27,6 @@ export function wxQrEndpoint(path: string, ctx: EndpointContext) {
       }
       return { code: 200 as const, msg: "OK" as const, result };
     },
-    {
-      query: wxQrQuerySchema,
-      response: wxQrResponseSchema,
-      detail: routeDetail(ctx, "Create a parametric QR code", "POST cgi-bin/qrcode/create with QR_STR_SCENE (temp) or QR_LIMIT_STR_SCENE (forever)."),
-    },
+    hook,
   );
 }

@@ -5,11 +5,11 @@
  * messages (the API has a daily quota).
  */
 import { Elysia } from "elysia";
-import { wxUserQuerySchema, wxUserResponseSchema } from "../contract/endpoints";
+import type { wxUserQuerySchema, wxUserResponseSchema } from "../contract/endpoints";
 import { getUserInfo } from "../wxapi/user";
-import { routeDetail, serviceByName, type EndpointContext } from "./context";
+import { serviceByName, type EndpointContext, type RouteHook } from "./context";
 
-export function wxUserEndpoint(path: string, ctx: EndpointContext) {
+export function wxUserEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ query: typeof wxUserQuerySchema; response: typeof wxUserResponseSchema }>) {
   return new Elysia({ name: "wx-user", seed: path }).get(
     path,
     async ({ query }) => {
@@ -17,6 +17,6 @@ export function wxUserEndpoint(path: string, ctx: EndpointContext) {
       const userInfo = await getUserInfo(ctx.api, svc, query.o, { cache: ctx.kv });
       return { code: 200 as const, msg: "OK" as const, userInfo };
     },
-    { query: wxUserQuerySchema, response: wxUserResponseSchema, detail: routeDetail(ctx, "User info by openId", "cgi-bin/user/info, cached 10 minutes.") },
+    hook,
   );
 }

@@ -5,16 +5,29 @@
  * POSTs `{requestURI, appId, openId, state, userInfo, userInfoError}` to `redirect-url` with the
  * browser's headers and cookies, and relays the backend's answer to the browser unchanged: status
  * (redirects are not followed), every header with each Set-Cookie, and the body, streamed.
- * Browsers call this route, so it is not behind the admin token.
+ * Browsers sent by WeChat call this route, so it is not behind the admin token and not a common
+ * endpoint: it belongs to its account, beside the callback (app.ts mounts both).
  */
-import { Elysia } from "elysia";
-import type { ServiceConfig } from "../config/types";
+import { Elysia, type AnyElysia } from "elysia";
+import type { GatewayConfig, ServiceConfig } from "../config/types";
 import { oauth2RedirectQuerySchema } from "../contract/endpoints";
 import type { OAuth2Forward } from "../contract/oauth2";
 import { GatewayError } from "../http/errors";
-import { redactUrl } from "../obs/log";
-import { oauthUserInfo } from "../wxapi/oauth2";
-import { oauthExchanger, type EndpointContext } from "../endpoints/context";
+import { redactUrl, type Logger } from "../obs/log";
+import type { KvStore } from "../store/kv";
+import type { WxApi } from "../wxapi/client";
+import { oauthUserInfo, type OAuthExchanger } from "../wxapi/oauth2";
+
+export interface OAuth2RedirectDeps {
+  readonly api: WxApi;
+  /** user info cache */
+  readonly kv: KvStore;
+  /** the gateway's one exchanger, shared with sns-auth2 so that one code is exchanged once */
+  readonly oauth: OAuthExchanger;
+  readonly log: Logger;
+  /** for the POST to redirect-url */
+  readonly fetch: typeof fetch;
+}
 
 /** How long the backend may take to start answering (the body then streams without a limit). */
 export const REDIRECT_HEADERS_TIMEOUT_MS = 30_000;
@@ -58,12 +71,12 @@ export function wantsSnsUserInfo(svc: ServiceConfig, requestURI: string, code: s
   return flag !== "" && requestURI.replace(`code=${encodeURIComponent(code)}`, "code=").replace(`code=${code}`, "code=").includes(flag);
 }
 
-async function postToBackend(ctx: EndpointContext, svc: ServiceConfig, request: Request, body: OAuth2Forward): Promise<Response> {
+async function postToBackend(deps: OAuth2RedirectDeps, svc: ServiceConfig, request: Request, body: OAuth2Forward): Promise<Response> {
   const target = svc.redirectUrl!;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), REDIRECT_HEADERS_TIMEOUT_MS);
   try {
-    return await (ctx.fetch ?? fetch)(target, {
+    return await deps.fetch(target, {
       method: "POST",
       headers: forwardHeaders(request.headers, new URL(request.url)),
       body: JSON.stringify(body),
@@ -75,7 +88,7 @@ async function postToBackend(ctx: EndpointContext, svc: ServiceConfig, request: 
   } catch (err) {
     const e = err as Error;
     const why = abort.signal.aborted ? `no answer within ${REDIRECT_HEADERS_TIMEOUT_MS} ms` : `${e.name}: ${redactUrl(e.message)}`;
-    ctx.log.warn({ service: svc.name, target: new URL(target).origin, err: why }, "redirect-url failed");
+    deps.log.warn({ service: svc.name, target: new URL(target).origin, err: why }, "redirect-url failed");
     throw new GatewayError(502, "redirect-url unreachable");
   } finally {
     clearTimeout(timer);
@@ -83,18 +96,18 @@ async function postToBackend(ctx: EndpointContext, svc: ServiceConfig, request: 
 }
 
 /** The redirect-path route of `svc` (mounted only when it has redirect-path and redirect-url). */
-export function oauth2Redirect(svc: ServiceConfig, ctx: EndpointContext) {
+export function oauth2Redirect(svc: ServiceConfig, deps: OAuth2RedirectDeps) {
   const path = svc.redirectPath!;
-  const log = ctx.log.child({ service: svc.name, component: "oauth2-redirect" });
+  const log = deps.log.child({ service: svc.name, component: "oauth2-redirect" });
   return new Elysia({ name: "oauth2-redirect", seed: svc.name }).get(
     path,
     async ({ request, query }) => {
       const url = new URL(request.url);
       const requestURI = url.pathname + url.search;
-      const identity = await oauthExchanger(ctx).exchange(svc, query.code);
-      const { userInfo, error } = await oauthUserInfo(ctx.api, svc, identity, wantsSnsUserInfo(svc, requestURI, query.code), ctx.kv);
+      const identity = await deps.oauth.exchange(svc, query.code);
+      const { userInfo, error } = await oauthUserInfo(deps.api, svc, identity, wantsSnsUserInfo(svc, requestURI, query.code), deps.kv);
       const body: OAuth2Forward = { requestURI, appId: svc.appId, openId: identity.openId, state: query.state, userInfo, userInfoError: error };
-      const res = await postToBackend(ctx, svc, request, body);
+      const res = await postToBackend(deps, svc, request, body);
       log.info({ state: query.state, status: res.status, userInfoError: error || undefined }, "OAuth2 redirect forwarded");
       return relayResponse(res);
     },
@@ -107,4 +120,9 @@ export function oauth2Redirect(svc: ServiceConfig, ctx: EndpointContext) {
       },
     },
   );
+}
+
+/** The redirect routes of every service with redirect-path and redirect-url. */
+export function oauth2Redirects(config: GatewayConfig, deps: OAuth2RedirectDeps): AnyElysia[] {
+  return config.services.filter((svc) => svc.redirectPath && svc.redirectUrl).map((svc) => oauth2Redirect(svc, deps) as unknown as AnyElysia);
 }

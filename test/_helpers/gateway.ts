@@ -4,10 +4,14 @@
  */
 import { createApp } from "../../src/app";
 import type { GatewayConfig } from "../../src/config/types";
-import { createMemoryLogger } from "../../src/obs/log";
+import { createMemoryLogger, type Logger } from "../../src/obs/log";
 import { createMetrics } from "../../src/obs/metrics";
 import type { AppDeps } from "../../src/app";
 import { createGateway, type Gateway } from "../../src/gateway";
+import { createMemoryKvStore } from "../../src/store/kv";
+import { createMemoryTokenStore } from "../../src/store/memory-store";
+import { createWxApi } from "../../src/wxapi/client";
+import { createOAuthExchanger } from "../../src/wxapi/oauth2";
 import type { Clock } from "../../src/util/clock";
 
 export interface TestGateway {
@@ -20,10 +24,17 @@ export interface TestGateway {
   [Symbol.dispose](): void;
 }
 
+/** What a bare app's WeChat endpoints and OAuth2 redirects call through: memory stores, WeChat at `wx-api-base`. */
+function memoryWechat(config: GatewayConfig, log: Logger): AppDeps["wechat"] {
+  const api = createWxApi({ config, store: createMemoryTokenStore(), log });
+  const kv = createMemoryKvStore();
+  return { api, kv, oauth: createOAuthExchanger({ api, kv, log }) };
+}
+
 export function startGateway(config: GatewayConfig, deps: Partial<AppDeps> = {}): TestGateway {
   const { log, lines } = createMemoryLogger();
   const metrics = createMetrics({ processMetrics: false });
-  const { app } = createApp(config, { log, metrics, fetch, now: Date.now, ...deps });
+  const { app } = createApp(config, { log, metrics, fetch, now: Date.now, wechat: memoryWechat(config, log), ...deps });
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => app.handle(req) });
   return {
     url: `http://127.0.0.1:${server.port}`,

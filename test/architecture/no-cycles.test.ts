@@ -18,8 +18,6 @@ const SRC = resolve(import.meta.dir, "../../src");
 const KNOWN_FOLDER_EDGES: Record<string, string> = {
   // callback/* import types of service/runtime.ts and service/limiter.ts, and service/ builds the callback path
   "callback/ -> service/": "the callback spine owning its runtime (issue 17)",
-  // service/oauth2.ts takes endpoints/context.ts, and endpoints/wechat.ts mounts service/oauth2.ts
-  "service/ -> endpoints/": "the registry of common endpoints (issue 17)",
   // wxapi/user.ts imports the UserInfoLookup type from service/runtime.ts, and service/ calls wxapi/
   "wxapi/ -> service/": "not yet assigned: the type belongs below both",
 };
