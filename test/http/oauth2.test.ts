@@ -149,6 +149,20 @@ describe("codes", () => {
     expect(await sns.json()).toMatchObject({ code: 200, openId: "openid-reload-1", userInfo: { nickname: "nick-openid-reload-1" } });
     expect(wechat.callsTo("/sns/oauth2/access_token").length).toBe(exchanges + 1);
   });
+  test("a redirect and sns-auth2 given one code at the same moment share one exchange", async () => {
+    answer = () => new Response("ok");
+    const exchanges = wechat.callsTo("/sns/oauth2/access_token").length;
+    // WeChat answers the first exchange late: the second request arrives while it is in flight
+    wechat.delayNext("/sns/oauth2/access_token", 300);
+    const [redirect, sns] = await Promise.all([
+      visit("code=join-1&state=login"),
+      fetch(`${gw.url}/sns-auth2?s=svc&code=join-1`, { headers: { authorization: "Bearer adm" } }),
+    ]);
+    expect(redirect.status).toBe(200);
+    expect(hits.at(-1)!.body).toMatchObject({ openId: "openid-join-1" });
+    expect(await sns.json()).toMatchObject({ code: 200, openId: "openid-join-1" });
+    expect(wechat.callsTo("/sns/oauth2/access_token").length).toBe(exchanges + 1);
+  });
   test("missing code or state → 400, nothing exchanged or forwarded", async () => {
     const [before, exchanges] = [hits.length, wechat.callsTo("/sns/oauth2/access_token").length];
     for (const q of ["state=m", "code=c", "code=&state=m", ""]) {
