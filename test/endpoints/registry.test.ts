@@ -10,6 +10,7 @@ import { parseConfig } from "../../src/config/load";
 import { COMMON_ENDPOINT_KEYS, type EndpointKey } from "../../src/config/schema";
 import { endpointSchemas } from "../../src/contract/endpoints";
 import { ENDPOINTS } from "../../src/endpoints/registry";
+import { GUARDED } from "../_helpers/admin-variants";
 import { makeConfig } from "../_helpers/config";
 import { startGateway } from "../_helpers/gateway";
 import { AUTH, rawEndpointsConfig, startEndpoints } from "../_helpers/wechat-endpoints";
@@ -30,6 +31,11 @@ describe("the registry", () => {
   test("has one entry per common-endpoints key, and the test setup configures them all", () => {
     expect(Object.keys(ENDPOINTS).sort()).toEqual([...COMMON_ENDPOINT_KEYS].sort());
     expect(Object.keys(config.commonEndpoints).sort()).toEqual([...COMMON_ENDPOINT_KEYS].sort());
+  });
+
+  test("the admin-token attack matrix (test/attack/admin-matrix) tries every admin entry", () => {
+    const admin = entries.filter(([, entry]) => entry.access === "admin").map(([key]) => key);
+    expect(GUARDED.map((target) => target.name.replace(/ prefix$/, "")).sort()).toEqual(admin.sort());
   });
 
   test("each entry is in the route group its access names: admin ones ask for the token, open ones do not", async () => {
