@@ -7,7 +7,7 @@
  * Bun downloads each target's runtime from the npm registry the first time and keeps it in its install
  * cache (BUN_INSTALL_CACHE_DIR, default ~/.bun/install/cache), so later releases need no network.
  */
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import pkg from "../package.json";
@@ -30,7 +30,7 @@ async function sha256(path: string): Promise<string> {
 }
 
 /** Builds and packs one target into `out`; the staging directory is removed afterwards. */
-async function packTarget(target: ReleaseTarget, out: string, log: (line: string) => void): Promise<ReleasedArchive> {
+async function packTarget(target: ReleaseTarget, out: string, docs: ReadonlyMap<string, Buffer>, log: (line: string) => void): Promise<ReleasedArchive> {
   const name = `wx-gateway-${pkg.version}-${target.name}`;
   const stage = mkdtempSync(join(tmpdir(), "wxgw-release-"));
   try {
@@ -40,9 +40,9 @@ async function packTarget(target: ReleaseTarget, out: string, log: (line: string
     const built = compile({ outfile: join(dir, "wx-gateway"), target, quiet: true });
     if (built.exitCode !== 0) throw new Error(`compiling ${target.name} (${target.bun}) failed:\n${built.output}`);
     chmodSync(join(dir, "wx-gateway"), 0o755);
-    for (const file of SHIPPED_FILES) {
-      copyFileSync(join(root, file), join(dir, file));
-      chmodSync(join(dir, file), 0o644);
+    for (const [file, content] of docs) {
+      writeFileSync(join(dir, file), content);
+      chmodSync(join(dir, file), 0o644); // whatever the umask
     }
     const path = join(out, `${name}.tar.gz`);
     run(["tar", ...tarOwnerFlags(), "-czf", path, name], { cwd: stage });
@@ -63,8 +63,10 @@ export async function release(
   for (const old of readdirSync(opts.out)) {
     if (old.endsWith(".tar.gz") || old === "SHA256SUMS") rmSync(join(opts.out, old));
   }
+  // read once, so every archive carries the same files
+  const docs = new Map(SHIPPED_FILES.map((file) => [file, readFileSync(join(root, file))] as const));
   const archives: ReleasedArchive[] = [];
-  for (const target of opts.targets ?? RELEASE_TARGETS) archives.push(await packTarget(target, opts.out, log));
+  for (const target of opts.targets ?? RELEASE_TARGETS) archives.push(await packTarget(target, opts.out, docs, log));
   // two spaces: sha256sum's text-mode separator, which `sha256sum -c` expects
   writeFileSync(join(opts.out, "SHA256SUMS"), archives.map((a) => `${a.sha256}  ${basename(a.path)}\n`).join(""));
   log(`SHA256SUMS: ${archives.length} archives in ${opts.out}`);

@@ -18,6 +18,8 @@ import { skipSlow } from "../_helpers/slow";
 import { plainCallback, textXml } from "../_helpers/wechat";
 
 const root = resolve(import.meta.dir, "../..");
+/** per test: each runs executables or podman, slow on a loaded machine */
+const SLOW = 60_000;
 const noPodman = !podmanAvailable();
 if (noPodman) console.warn("skipping the image test: podman is not installed (.ci/run installs it: apt-get install podman runc)");
 
@@ -68,7 +70,7 @@ describe.skipIf(skipSlow("the container image test") || noPodman)("release image
     podmanResult(["volume", "rm", "--force", volume]);
     relay.stop(true);
     fake.stop();
-  });
+  }, SLOW);
 
   test("tagged wx-gateway:<version> and :latest, with its OCI labels, user, volume, config and HEALTHCHECK", () => {
     const info = JSON.parse(podman(["image", "inspect", image]))[0];
@@ -81,7 +83,7 @@ describe.skipIf(skipSlow("the container image test") || noPodman)("release image
     expect(info.Config.Env).toContain(`CONF_FILE=${IMAGE.config}`);
     expect(Object.keys(info.Config.Volumes)).toEqual([IMAGE.tokenCache]);
     expect(info.Healthcheck.Test).toEqual(["CMD", "/usr/local/bin/wx-gateway", "healthcheck"]);
-  });
+  }, SLOW);
 
   test("/health and a signed callback through the published port; HEALTHCHECK passes", async () => {
     const health = await fetch(`${gw.base}/health`);
@@ -90,13 +92,13 @@ describe.skipIf(skipSlow("the container image test") || noPodman)("release image
     expect(reply.status).toBe(200);
     expect(await reply.text()).toContain("hello from the image test");
     expect(podmanResult(["healthcheck", "run", gw.name]).exitCode).toBe(0);
-  });
+  }, SLOW);
 
   test("the gateway runs as uid 10001, not root", () => {
     const status = readFileSync(`/proc/${gw.hostPid()}/status`, "utf8");
     const uids = /^Uid:\s+(.*)$/m.exec(status)![1]!.split(/\s+/);
     expect(uids).toEqual([`${IMAGE.uid}`, `${IMAGE.uid}`, `${IMAGE.uid}`, `${IMAGE.uid}`]);
-  });
+  }, SLOW);
 
   test("a fetched access_token is written to the cache volume: directory 0700 and file 0600, owned by 10001", async () => {
     const res = await fetch(`${gw.base}/wx-user?s=svc&o=oImageUser`);
@@ -109,13 +111,13 @@ describe.skipIf(skipSlow("the container image test") || noPodman)("release image
     const fileStat = statSync(file);
     expect({ mode: fileStat.mode & 0o777, uid: fileStat.uid }).toEqual({ mode: 0o600, uid: IMAGE.uid });
     expect(JSON.parse(readFileSync(file, "utf8")).token).toBe(fake.validTokens(APP_ID)[0]);
-  });
+  }, SLOW);
 
   test("no shell in the image", () => {
     const sh = podmanResult(["run", "--rm", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", "--entrypoint", "/bin/sh", image, "-c", "true"]);
     expect(sh.exitCode).not.toBe(0);
     expect(sh.out).toMatch(/no such file or directory|not found/i);
-  });
+  }, SLOW);
 
   test("without a mounted config it runs the sample, with the token cache in the volume", () => {
     const check = podman(["run", "--rm", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", image, "check-config"]);
@@ -123,7 +125,7 @@ describe.skipIf(skipSlow("the container image test") || noPodman)("release image
     expect(check).toContain("(echo mode)");
     expect(check).toContain(IMAGE.tokenCache);
     expect(defaultImageConfig()["token-cache-dir"]).toBe(IMAGE.tokenCache);
-  });
+  }, SLOW);
 
   test("SIGTERM: the gateway exits 0 within 10 s", () => {
     const started = performance.now();
@@ -132,5 +134,5 @@ describe.skipIf(skipSlow("the container image test") || noPodman)("release image
     const seconds = (performance.now() - started) / 1000;
     expect(code).toBe("0");
     expect(seconds).toBeLessThan(10);
-  }, 20_000);
+  }, SLOW);
 });

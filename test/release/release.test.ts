@@ -16,6 +16,8 @@ import { skipSlow } from "../_helpers/slow";
 import { signedQuery } from "../_helpers/wechat";
 
 const root = resolve(import.meta.dir, "../..");
+/** per test: each runs executables or podman, slow on a loaded machine */
+const SLOW = 60_000;
 const out = scratchDir("wxgw-release-");
 const unpacked = scratchDir("wxgw-unpacked-");
 const archiveName = (t: ReleaseTarget) => `wx-gateway-${pkg.version}-${t.name}.tar.gz`;
@@ -32,7 +34,10 @@ const sh = (cmd: string[], cwd = out) => Bun.spawnSync(cmd, { cwd, stdout: "pipe
 const muslLoader = `/lib/ld-musl-${process.arch === "arm64" ? "aarch64" : "x86_64"}.so.1`;
 
 describe.skipIf(skipSlow("the release build test"))("bun run release", () => {
+  // the shipped files as they were when the archives were made (others may edit them meanwhile)
+  const shipped = new Map<string, string>();
   beforeAll(() => {
+    for (const doc of ["README.md", "LICENSE", "sample.conf.json"]) shipped.set(doc, readFileSync(join(root, doc), "utf8"));
     const started = performance.now();
     const build = Bun.spawnSync([process.execPath, "run", "release", "--out", out], { cwd: root, stdout: "pipe", stderr: "pipe" });
     if (build.exitCode !== 0) throw new Error(`bun run release failed:\n${build.stdout}${build.stderr}`);
@@ -51,7 +56,7 @@ describe.skipIf(skipSlow("the release build test"))("bun run release", () => {
     const check = sh(["sha256sum", "-c", "SHA256SUMS"]);
     expect(check.stdout.toString()).toContain(`${archiveName(RELEASE_TARGETS[0]!)}: OK`);
     expect(check.exitCode).toBe(0);
-  });
+  }, SLOW);
 
   test("each archive: one directory with the executable (0755), README.md, LICENSE and sample.conf.json", () => {
     for (const t of RELEASE_TARGETS) {
@@ -61,11 +66,9 @@ describe.skipIf(skipSlow("the release build test"))("bun run release", () => {
         [`${dir}/`, `${dir}/LICENSE`, `${dir}/README.md`, `${dir}/sample.conf.json`, `${dir}/wx-gateway`],
       );
       expect(list.find((l) => l.endsWith("/wx-gateway"))).toMatch(/^-rwxr-xr-x (0\/0|root\/root) /);
-      for (const doc of ["README.md", "LICENSE", "sample.conf.json"]) {
-        expect(readFileSync(join(unpacked, dir, doc), "utf8")).toBe(readFileSync(join(root, doc), "utf8"));
-      }
+      for (const [doc, text] of shipped) expect(readFileSync(join(unpacked, dir, doc), "utf8")).toBe(text);
     }
-  });
+  }, SLOW);
 
   test("each executable's ELF header names its machine and libc loader, and its -v names its target", async () => {
     for (const t of RELEASE_TARGETS) {
@@ -73,7 +76,7 @@ describe.skipIf(skipSlow("the release build test"))("bun run release", () => {
       const bytes = await Bun.file(executable(t)).bytes();
       expect(Buffer.from(bytes.buffer).includes(`${t.name} (${t.bun})`)).toBe(true);
     }
-  });
+  }, SLOW);
 
   test("the host's executable from its archive: -v says its version and target", () => {
     const t = hostTarget();
@@ -81,7 +84,7 @@ describe.skipIf(skipSlow("the release build test"))("bun run release", () => {
     expect(v.exitCode).toBe(0);
     expect(v.stdout.toString()).toContain(`wx-gateway ${pkg.version}\n`);
     expect(v.stdout.toString()).toContain(`target: ${t.name} (${t.bun})\n`);
-  });
+  }, SLOW);
 
   test("the host's executable from its archive starts on its sample.conf.json and answers a signed verification", async () => {
     const t = hostTarget();
@@ -94,7 +97,7 @@ describe.skipIf(skipSlow("the release build test"))("bun run release", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("release-echo-42");
     expect(await gw.stop()).toBe(0);
-  }, 60_000);
+  }, SLOW);
 
   test("the image context made from the archives holds each architecture's released executable and layout.tar", () => {
     const context = join(scratchDir("wxgw-context-"), "image");
@@ -105,7 +108,7 @@ describe.skipIf(skipSlow("the release build test"))("bun run release", () => {
     expect(readElf(join(context, "arm64/wx-gateway")).machine).toBe("aarch64");
     const released = RELEASE_TARGETS.find((t) => t.name === "linux-arm64")!;
     expect(readFileSync(join(context, "arm64/wx-gateway")).equals(readFileSync(executable(released)))).toBe(true);
-  });
+  }, SLOW);
 
   const muslReason = existsSync(muslLoader) ? null : `no musl loader ${muslLoader} on this host`;
   if (muslReason) console.warn(`skipping the musl executable's -v: ${muslReason} (its ELF header is checked above; release.yml runs it in Alpine)`);
@@ -114,5 +117,5 @@ describe.skipIf(skipSlow("the release build test"))("bun run release", () => {
     const v = sh([executable(t), "-v"]);
     expect(v.stderr.toString()).toBe("");
     expect(v.stdout.toString()).toContain(`target: ${t.name} (${t.bun})\n`);
-  });
+  }, SLOW);
 });
