@@ -11,7 +11,12 @@ import { open } from "./common";
 const msg = (what: string) => t.String({ description: `${what}; "" means: do not reply (the gateway answers success)` });
 
 export const textReplySchema = t.Object(
-  { type: t.Optional(t.Literal("text", { description: "may be left out: text is the default" })), msg: msg("the text to send back") },
+  {
+    type: t.Optional(
+      t.Union([t.Literal("text"), t.Literal(""), t.Null()], { description: 'may be left out, "" or null (an unset field of a Go struct): text is the default' }),
+    ),
+    msg: msg("the text to send back"),
+  },
   open("TextReply", "Reply with a text message."),
 );
 export type TextReply = Static<typeof textReplySchema>;

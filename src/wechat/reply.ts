@@ -4,6 +4,9 @@
  * Replies are built from templates (not a generic XML builder): the shapes are fixed and this is the hot path.
  */
 import { cdata } from "./xml";
+import type { NormalizedReply } from "./reply-normalize";
+
+export { normalizeReply, type NormalizedReply } from "./reply-normalize";
 
 /** What the callback answers WeChat with. */
 export type WechatReply =
@@ -21,60 +24,6 @@ export interface ReplyAddress {
 }
 
 export const SUCCESS_REPLY: WechatReply = Object.freeze({ kind: "success", reason: "success" });
-
-/** A validated backend reply, in the shape the customer-service API needs too (async-reply). */
-export type NormalizedReply =
-  | { readonly type: "text"; readonly msg: string }
-  | { readonly type: "image" | "voice"; readonly msg: string }
-  | { readonly type: "video"; readonly msg: string; readonly title: string; readonly desc: string }
-  | { readonly type: "music"; readonly title: string; readonly desc: string; readonly musicUrl: string; readonly hqMusicUrl: string; readonly thumbMediaId: string }
-  | { readonly type: "news"; readonly articles: readonly Article[] }
-  | { readonly type: "transfer_customer_service"; readonly kfAccount: string }
-  /** the backend chose not to reply: `type: "success"`, or an empty msg */
-  | { readonly type: "success"; readonly why: string };
-
-export interface Article {
-  readonly title: string;
-  readonly description: string;
-  readonly picUrl: string;
-  readonly url: string;
-}
-
-const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
-
-/** Validates the backend's JSON; returns the reply or a reason for answering "success". */
-export function normalizeReply(body: unknown): NormalizedReply | string {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return "reply is not a JSON object";
-  const b = body as Record<string, unknown>;
-  const type: unknown = b.type === undefined || b.type === null || b.type === "" ? "text" : b.type;
-  const msg = str(b.msg);
-  switch (type) {
-    case "text":
-    case "image":
-    case "voice":
-      return msg ? { type, msg } : { type: "success", why: `empty msg for ${type} reply` };
-    case "video":
-      return msg ? { type, msg, title: str(b.title), desc: str(b.desc) } : { type: "success", why: "empty msg for video reply" };
-    case "music":
-      return {
-        type, title: str(b.title), desc: str(b.desc), musicUrl: str(b.musicUrl), hqMusicUrl: str(b.hqMusicUrl), thumbMediaId: str(b.thumbMediaId),
-      };
-    case "news": {
-      if (!Array.isArray(b.articles) || b.articles.length < 1 || b.articles.length > 8) return "news reply needs 1 to 8 articles";
-      const articles = b.articles.map((a) => {
-        const o = (typeof a === "object" && a !== null ? a : {}) as Record<string, unknown>;
-        return { title: str(o.title), description: str(o.description), picUrl: str(o.picUrl), url: str(o.url) };
-      });
-      return { type, articles };
-    }
-    case "transfer_customer_service":
-      return { type, kfAccount: str(b.kfAccount) };
-    case "success":
-      return { type: "success", why: "backend asked for success" };
-    default:
-      return `unknown reply type ${JSON.stringify(type)}`;
-  }
-}
 
 /** Builds the reply XML addressed back to the sender (To/From swapped). */
 export function buildReplyXml(reply: Exclude<NormalizedReply, { type: "success" }>, toUser: string, fromUser: string, createTime: number): string {

@@ -1,7 +1,7 @@
 /**
  * @module test/contract/reply
  * The reply and OAuth2 schemas with valid and invalid examples (TypeBox and ajv), the agreement of the
- * reply schema with what the gateway does with a reply (wechat/reply normalizeReply), and
+ * reply schema with what the gateway does with a reply (wechat/reply-normalize: both ways), and
  * schemaForPath's lookup rules.
  */
 import { describe, expect, test } from "bun:test";
@@ -33,6 +33,8 @@ const both = (schema: TSchema, value: unknown) => {
 const article = { title: "标题", description: "描述", picUrl: "https://example.com/a.jpg", url: "https://example.com/a" };
 const validReplies: BackendReply[] = [
   { msg: "你好 😀" },
+  { type: "", msg: "type unset, as a Go struct writes it" },
+  { type: null, msg: "type null" },
   { type: "text", msg: "hi ]]> there" },
   { type: "image", msg: "MEDIA_ID" },
   { type: "voice", msg: "MEDIA_ID" },
@@ -74,14 +76,12 @@ describe("BackendReply", () => {
     for (const reply of validReplies) {
       const normalized = normalizeReply(reply);
       expect(typeof normalized).toBe("object");
-      expect((normalized as { type: string }).type).toBe(reply.type ?? "text");
+      expect((normalized as { type: string }).type).toBe(reply.type || "text");
     }
   });
 
-  test("the reply types the gateway refuses are refused by the schema too", () => {
-    for (const [, reply] of invalidReplies) {
-      if (typeof normalizeReply(reply) === "string") expect(Value.Check(backendReplySchema, reply)).toBe(false);
-    }
+  test("a reply the schema refuses, the gateway refuses too, with a reason", () => {
+    for (const [label, reply] of invalidReplies) expect([label, typeof normalizeReply(reply)]).toEqual([label, "string"]);
   });
 
   test("extra fields are allowed (a backend written for the Go original may send more)", () => {
