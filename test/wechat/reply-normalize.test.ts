@@ -2,12 +2,14 @@
  * @module test/wechat/reply-normalize
  * The backend's answer → the reply sent (wechat/reply-normalize): what the gateway sends for each
  * reply type (the schema's fields only, optional strings ""), an empty msg as a deliberate "no reply",
- * and the reasons for answering success instead, which name the field and never quote the value.
+ * and the reasons for answering success instead, which name the field and never quote the value; a
+ * surface's own reply union normalised the same way.
  */
 import { describe, expect, test } from "bun:test";
-import type { TSchema } from "@sinclair/typebox";
+import { Type as t, type TSchema } from "@sinclair/typebox";
 import { backendReplySchema } from "../../src/contract/reply";
-import { normalizeReply } from "../../src/wechat/reply-normalize";
+import { jsonReplySchema } from "../../src/contract/mini-program";
+import { normalizeReply, replyNormalizer } from "../../src/wechat/reply-normalize";
 
 const article = { title: "t", description: "d", picUrl: "p", url: "u" };
 
@@ -65,4 +67,12 @@ test("every optional field of a reply type is a string (the gateway sends '' for
   for (const member of backendReplySchema.anyOf) visit(member);
   expect(optional.length).toBeGreaterThan(5);
   for (const field of optional) expect(field).toEndWith(":string");
+});
+
+test("a surface's reply union (the Official Account replies and the json reply) is normalised by the same rules", () => {
+  const normalize = replyNormalizer(t.Union([...backendReplySchema.anyOf, jsonReplySchema]));
+  expect(normalize({ type: "json", json: { ErrCode: 0, ErrMsg: "success" }, extra: 1 })).toStrictEqual({ type: "json", json: { ErrCode: 0, ErrMsg: "success" } });
+  expect(normalize({ type: "json", json: ["SECRET"] })).toBe("json reply: json: Expected object");
+  expect(normalize({ msg: "hi" })).toStrictEqual({ type: "text", msg: "hi" });
+  expect(normalizeReply({ type: "json", json: {} })).toBe('unknown reply type "json"');
 });
