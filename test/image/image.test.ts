@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pkg from "../../package.json";
+import { removeIfUntagged } from "../../scripts/exec";
 import { IMAGE, defaultImageConfig } from "../../scripts/image-context";
 import { APP_ID, rawConfig } from "../_helpers/config";
 import { scratchDir } from "../_helpers/binary";
@@ -68,6 +69,8 @@ describe.skipIf(skipSlow("the container image test") || noPodman)("release image
   afterAll(() => {
     gw?.remove();
     podmanResult(["volume", "rm", "--force", volume]);
+    // a build that ran meanwhile took the tags: this image is then garbage once its container is gone
+    removeIfUntagged("podman", image || null);
     relay.stop(true);
     fake.stop();
   }, SLOW);
