@@ -8,7 +8,7 @@ import type { GatewayConfig } from "./config/types";
 import { GatewayError } from "./http/errors";
 import type { Logger } from "./obs/log";
 import type { Metrics } from "./obs/metrics";
-import { createServiceRuntime, type ServiceDeps, type ServiceRuntime } from "./service/runtime";
+import { createServiceRuntime, type ServiceDeps, type ServiceRuntime } from "./callback/runtime";
 import { wxService } from "./service/plugin";
 import { oauth2Redirects } from "./service/oauth2";
 import { commonEndpoints, type EndpointDeps } from "./endpoints/index";

@@ -9,7 +9,7 @@ import type { ServiceConfig } from "../config/types";
 import type { WxApi } from "../wxapi/client";
 import { sendCustomMessage } from "../wxapi/message";
 import type { NormalizedReply } from "../wechat/reply";
-import type { AsyncReplySender } from "../service/runtime";
+import type { AsyncReplySender } from "./runtime";
 
 /** The customer-service message body for a reply, or null when the reply type cannot be sent that way. */
 export function customMessageBody(toUser: string, reply: NormalizedReply): Record<string, unknown> | null {

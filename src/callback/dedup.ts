@@ -2,10 +2,13 @@
  * @module callback/dedup
  * Absorbs WeChat's retries (SPEC §4.3): a retry of a message still in flight joins the first one's
  * promise; one already answered gets the same reply again. The backend sees each message once.
+ * Callers give the message's dedup key (wechat/message `dedupKeyOf`) and the work; how keys are
+ * hashed, where replies are kept and how they are encoded is this folder's business.
  */
 import type { WechatReply } from "../wechat/reply";
-import { InflightTable } from "./inflight-table";
-import { ReplyTable, hashKey } from "./reply-table";
+import { InflightTable } from "./dedup/inflight-table";
+import { decodeStoredReply, encodeStoredReply } from "./dedup/reply-codec";
+import { ReplyTable } from "./dedup/reply-table";
 
 export interface Dedup {
   /** Runs `work` once per key within the window; concurrent and later callers get the same reply. */
@@ -22,9 +25,9 @@ export function createMemoryDedup(windowS: number, hooks: DedupHooks = {}): Dedu
   if (windowS <= 0) return { run: (_key, work) => work() };
   const windowMs = windowS * 1000;
   const now = hooks.now ?? Date.now;
-  // in flight: the promise, which retries join; answered: the reply, in a byte table per window
+  // in flight: the promise, which retries join; answered: the stored reply, in a byte table per window
   // generation (an entry lives one to two windows; a generation is dropped whole). Neither is a JS Map:
-  // one entry per message made the GC visit them (callback/inflight-table, callback/reply-table).
+  // one entry per message made the GC visit them (dedup/inflight-table, dedup/reply-table).
   const inflight = new InflightTable<Promise<WechatReply>>();
   let current = new ReplyTable();
   let previous: ReplyTable | null = null;
@@ -39,26 +42,26 @@ export function createMemoryDedup(windowS: number, hooks: DedupHooks = {}): Dedu
   return {
     run(key, work) {
       rotate();
-      const hash = hashKey(key);
-      const pending = inflight.get(key, hash);
+      const pending = inflight.get(key);
       if (pending !== undefined) {
         hooks.onHit?.();
         return pending;
       }
-      const answered = current.get(key, hash) ?? previous?.get(key, hash);
-      if (answered !== undefined) {
+      const stored = current.get(key) ?? previous?.get(key);
+      const answered = stored === undefined ? null : decodeStoredReply(stored);
+      if (answered !== null) {
         hooks.onHit?.();
         return Promise.resolve(answered);
       }
       const result = work();
-      inflight.set(key, hash, result);
+      inflight.set(key, result);
       result.then(
         (reply) => {
-          inflight.delete(key, hash);
-          current.set(key, hash, reply);
+          inflight.delete(key);
+          current.set(key, encodeStoredReply(reply));
         },
         // a failure is not an answer: let a retry try again
-        () => inflight.delete(key, hash),
+        () => inflight.delete(key),
       );
       return result;
     },

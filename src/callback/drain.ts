@@ -12,7 +12,7 @@
  * timeouts; a late reply's send takes one WeChat API call and perhaps a token fetch.
  */
 import type { Logger } from "../obs/log";
-import type { ServiceRuntime } from "../service/runtime";
+import type { ServiceRuntime } from "./runtime";
 import { BACKEND_ABORT_GRANULARITY_MS, BACKEND_HARD_TIMEOUT_MS, USERINFO_SHARE, type CallbackCore } from "./core";
 
 /** A customer-service send: a token fetch and the send, each within the WeChat client's 10 s timeout. */

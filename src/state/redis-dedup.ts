@@ -13,10 +13,12 @@
  *    and never calls the backend. If the claim vanishes (claimer died, or its work failed) it claims
  *    the message itself, so a message is not lost with its instance.
  * When Redis cannot answer, the work runs with per-instance dedup (the local join) and the fallback
- * is counted as degraded "dedup".
+ * is counted as degraded "dedup". A reply is stored as `{"state":"done","reply":<stored text>}`, the
+ * text of callback/dedup/reply-codec, the form the memory dedup keeps too.
  */
 import type { WechatReply } from "../wechat/reply";
 import { createMemoryDedup, type Dedup } from "../callback/dedup";
+import { decodeStoredReply, encodeStoredReply } from "../callback/dedup/reply-codec";
 import type { StateLink } from "./state-link";
 
 /** Deletes the key only while it still holds ARGV[1] (our claim). */
@@ -37,6 +39,8 @@ export interface RedisDedupOptions {
   readonly onHit?: () => void;
   /** unix milliseconds */
   readonly now?: () => number;
+  /** waits between polls for another instance's reply (tests pass a fake clock's) */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 interface Outcome {
@@ -55,11 +59,8 @@ class NotFinal {
 /** A stored entry's reply, or null while the entry is only a claim (or unreadable). */
 export function storedReply(text: string): WechatReply | null {
   try {
-    const entry = JSON.parse(text) as { state?: string; reply?: { kind?: string; xml?: unknown; reason?: unknown } };
-    const r = entry.reply;
-    if (entry.state !== "done" || !r) return null;
-    if (r.kind === "xml" && typeof r.xml === "string") return r as WechatReply;
-    if (r.kind === "success" && typeof r.reason === "string") return r as WechatReply;
+    const entry = JSON.parse(text) as { state?: unknown; reply?: unknown };
+    if (entry.state === "done" && typeof entry.reply === "string") return decodeStoredReply(entry.reply);
   } catch {
     /* not ours: treated as a claim that expires by its TTL */
   }
@@ -71,6 +72,7 @@ export function createRedisDedup(opts: RedisDedupOptions): Dedup {
   if (windowMs <= 0) return { run: (_key, work) => work() };
   const { link } = opts;
   const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? Bun.sleep;
   const claimTtlMs = String(opts.replyTimeoutMs + CLAIM_MARGIN_MS);
   const local = createMemoryDedup(opts.windowS, { onHit: opts.onHit, now });
 
@@ -84,7 +86,7 @@ export function createRedisDedup(opts: RedisDedupOptions): Dedup {
       throw err;
     }
     try {
-      await link.run((c) => c.set(key, JSON.stringify({ state: "done", reply }), "PX", String(windowMs)));
+      await link.run((c) => c.set(key, JSON.stringify({ state: "done", reply: encodeStoredReply(reply) }), "PX", String(windowMs)));
     } catch {
       // waiters elsewhere then answer `success` at their deadline; this request has its reply
       link.degraded("dedup");
@@ -98,7 +100,7 @@ export function createRedisDedup(opts: RedisDedupOptions): Dedup {
     for (;;) {
       const left = deadline - now();
       if (left <= 0) break;
-      await Bun.sleep(Math.min(pauseMs, left));
+      await sleep(Math.min(pauseMs, left));
       pauseMs = Math.min(pauseMs * 2, 200);
       let text: string | null;
       try {

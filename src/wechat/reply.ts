@@ -8,22 +8,25 @@ import type { NormalizedReply } from "./reply-normalize";
 
 export { normalizeReply, type NormalizedReply } from "./reply-normalize";
 
-/** What the callback answers WeChat with. */
-export type WechatReply =
-  | { readonly kind: "xml"; readonly xml: string; readonly reply: NormalizedReply; readonly address?: ReplyAddress }
-  | { readonly kind: "success"; readonly reason: string };
-
 /**
- * What `xml` was built from besides the reply: buildReplyXml(reply, toUser, fromUser, createTime)
- * gives `xml` again, so the dedup table keeps these few bytes instead of the XML.
+ * What the callback answers WeChat with: a backend reply addressed back to the sender, or nothing
+ * (`success`: the surface's "no reply"). It holds what the surface's encode step needs to render the
+ * answer (profiles/), so a stored reply renders to the same bytes on a retry.
  */
-export interface ReplyAddress {
-  readonly toUser: string;
-  readonly fromUser: string;
-  readonly createTime: number;
-}
+export type WechatReply = AddressedReply | { readonly kind: "success"; readonly reason: string };
 
-export const SUCCESS_REPLY: WechatReply = Object.freeze({ kind: "success", reason: "success" });
+export interface AddressedReply {
+  readonly kind: "reply";
+  readonly reply: Exclude<NormalizedReply, { readonly type: "success" }>;
+  /** the message's sender (its FromUserName) */
+  readonly toUser: string;
+  /** the account (the message's ToUserName) */
+  readonly fromUser: string;
+  /** unix seconds */
+  readonly createTime: number;
+  /** the surface's rendering, kept when the reply step made it (to check its size); never stored */
+  rendered?: string;
+}
 
 /** Builds the reply XML addressed back to the sender (To/From swapped). */
 export function buildReplyXml(reply: Exclude<NormalizedReply, { type: "success" }>, toUser: string, fromUser: string, createTime: number): string {

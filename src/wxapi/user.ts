@@ -8,12 +8,14 @@
  */
 import type { ServiceConfig } from "../config/types";
 import type { KvStore } from "../store/kv";
-import type { UserInfoLookup } from "../service/runtime";
 import type { WxApi } from "./client";
 
 export const USER_INFO_TTL_MS = 10 * 60 * 1000;
 
 export type UserInfo = Record<string, unknown>;
+
+/** The callback path's userInfo hook (callback/steps/userinfo): userInfo and userInfoError for a forwarded body; never throws. */
+export type UserInfoLookup = (svc: ServiceConfig, openId: string) => Promise<{ userInfo: UserInfo | null; userInfoError: string }>;
 
 export interface UserInfoOptions {
   /** where answers are remembered; without it every call asks WeChat */
@@ -45,7 +47,7 @@ export function getSnsUserInfo(api: WxApi, oauthToken: string, openId: string): 
 }
 
 /**
- * The callback pipeline's userInfo hook (service/runtime `UserInfoLookup`): never throws, a failure
+ * The callback path's userInfo hook (`UserInfoLookup`): never throws, a failure
  * becomes `userInfoError` and never blocks the message.
  */
 export function createUserInfoLookup(api: WxApi, cache?: KvStore): UserInfoLookup {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createLimiter, type Job } from "../../src/service/limiter";
+import { createLimiter, type Job } from "../../src/callback/limiter";
 
 describe("limiter (workerNum)", () => {
   test("at most N jobs run at once; the rest start in arrival order, each on a released slot", () => {

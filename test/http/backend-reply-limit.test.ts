@@ -8,7 +8,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { makeConfig } from "../_helpers/config";
 import { startGateway } from "../_helpers/gateway";
 import { plainCallback, textXml } from "../_helpers/wechat";
-import { MAX_BACKEND_REPLY_BYTES } from "../../src/callback/forward";
+import { MAX_BACKEND_REPLY_BYTES } from "../../src/callback/steps/forward";
 
 const CHUNK = new Uint8Array(64 * 1024).fill(0x20); // JSON whitespace: a valid prefix of a JSON body forever
 

@@ -3,10 +3,11 @@ import { heapStats } from "bun:jsc";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createRedisDedup, createStateLink, storedReply, type StateLink } from "../../src/state/index";
 import { CLAIM_MARGIN_MS } from "../../src/state/redis-dedup";
+import { encodeStoredReply } from "../../src/callback/dedup/reply-codec";
 import type { WechatReply } from "../../src/wechat/reply";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
 
-const xmlReply = (text: string): WechatReply => ({ kind: "xml", xml: `<xml><Content>${text}</Content></xml>`, reply: { type: "text", msg: text } });
+const xmlReply = (text: string): WechatReply => ({ kind: "reply", reply: { type: "text", msg: text }, toUser: "oUser", fromUser: "gh_a", createTime: 1_700_000_000 });
 
 /** A promise the test resolves by hand: stands for a slow backend. */
 function gate<T>(): { promise: Promise<T>; open: (v: T) => void } {
@@ -31,11 +32,12 @@ let prefixCounter = 0;
 const freshPrefix = () => `dd${++prefixCounter}:`;
 
 describe("storedReply", () => {
-  test("reads done entries and nothing else", () => {
-    expect(storedReply(JSON.stringify({ state: "done", reply: { kind: "success", reason: "r" } }))).toEqual({ kind: "success", reason: "r" });
-    expect(storedReply(JSON.stringify({ state: "done", reply: xmlReply("a") }))).toEqual(xmlReply("a"));
+  test("reads done entries (the stored-reply codec's text) and nothing else", () => {
+    expect(storedReply(JSON.stringify({ state: "done", reply: encodeStoredReply({ kind: "success", reason: "r" }) }))).toEqual({ kind: "success", reason: "r" });
+    expect(storedReply(JSON.stringify({ state: "done", reply: encodeStoredReply(xmlReply("a")) }))).toEqual(xmlReply("a"));
     expect(storedReply(JSON.stringify({ state: "pending", owner: "x" }))).toBeNull();
-    expect(storedReply(JSON.stringify({ state: "done", reply: { kind: "xml" } }))).toBeNull();
+    expect(storedReply(JSON.stringify({ state: "done", reply: { kind: "reply" } }))).toBeNull();
+    expect(storedReply(JSON.stringify({ state: "done", reply: "not a stored reply" }))).toBeNull();
     expect(storedReply("garbage")).toBeNull();
   });
 });

@@ -1,12 +1,21 @@
 /**
- * @module callback/echo
- * Echo mode (no msg-proxy-pass, SPEC §4.5): the gateway answers by itself, so enabling the server
- * configuration in WeChat's admin console and talking to yourself works with nothing but the gateway.
+ * @module callback/steps/echo
+ * The echo step, instead of forward when there is no msg-proxy-pass (SPEC §4.5): the gateway answers
+ * by itself, so enabling the server configuration in WeChat's admin console and talking to yourself
+ * works with nothing but the gateway.
  */
-import type { InboundMessage } from "../wechat/message";
-import type { NormalizedReply } from "../wechat/reply";
+import type { InboundMessage, Route } from "../../wechat/message";
+import type { NormalizedReply, WechatReply } from "../../wechat/reply";
+import type { ServiceRuntime } from "../runtime";
+import { toReply } from "./reply";
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
+
+/** The echo answer for a message, addressed back to its sender (the reply step's `toReply`). */
+export function echo(msg: InboundMessage, route: Route, rt: ServiceRuntime): Promise<WechatReply> {
+  const reply = echoReply(msg);
+  return Promise.resolve(reply ? toReply(reply, msg, route, rt) : { kind: "success", reason: "echo mode: nothing to echo" });
+}
 
 /** The echo answer for a message, or null for "success". */
 export function echoReply(msg: InboundMessage): NormalizedReply | null {

@@ -1,5 +1,5 @@
 /**
- * @module service/limiter
+ * @module callback/limiter
  * FIFO semaphore per service (`workerNum`): at most N backend calls run at once; the rest wait in
  * arrival order. Nothing is dropped, as in the Go original. Jobs are objects with a `run()` method,
  * not closures and promises: on the callback path the job is the message's own flight object, so

@@ -1,20 +1,21 @@
 /**
- * @module service/runtime
- * Everything one configured account needs at request time, built once at start: its config, crypto
- * keys, limiter, dedup table, replay guard and the shared dependencies. Handlers never look config up.
+ * @module callback/runtime
+ * Everything one configured account needs at request time, built once at start: its config, its push
+ * surface's profile (profiles/), limiter, dedup table, replay guard and the shared dependencies.
+ * Handlers never look config up.
  */
 import type { ServiceConfig } from "../config/types";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
-import { createMessageCrypto, type MessageCrypto } from "../wechat/crypto";
+import { createProfile, type PushProfile } from "../profiles/index";
 import type { NormalizedReply } from "../wechat/reply";
-import { createMemoryDedup, type Dedup } from "../callback/dedup";
-import { createMemoryReplayGuard, type ReplayGuard } from "../callback/replay";
-import { createCallbackCore, type CallbackCore } from "../callback/core";
+import type { UserInfoLookup } from "../wxapi/user";
+import { createMemoryDedup, type Dedup } from "./dedup";
+import { createMemoryReplayGuard, type ReplayGuard } from "./replay";
+import { createCallbackCore, type CallbackCore } from "./core";
 import { createLimiter, type Limiter } from "./limiter";
 
-/** userInfo and userInfoError for a forwarded body; never throws */
-export type UserInfoLookup = (svc: ServiceConfig, openId: string) => Promise<{ userInfo: Record<string, unknown> | null; userInfoError: string }>;
+export type { UserInfoLookup };
 /** delivers a reply through the customer-service message API (async-reply) */
 export type AsyncReplySender = (svc: ServiceConfig, toUser: string, reply: NormalizedReply) => Promise<void>;
 
@@ -37,7 +38,8 @@ export interface ServiceRuntime {
   readonly config: ServiceConfig;
   readonly deps: ServiceDeps;
   readonly log: Logger;
-  readonly crypto: MessageCrypto | null;
+  /** what is particular to the service's push surface: verify, decode, parse, render, encode */
+  readonly profile: PushProfile;
   readonly limiter: Limiter;
   readonly dedup: Dedup;
   readonly replay: ReplayGuard | null;
@@ -50,7 +52,7 @@ export function createServiceRuntime(config: ServiceConfig, deps: ServiceDeps): 
     config,
     deps,
     log: deps.log.child({ service: config.name }),
-    crypto: config.aesKey ? createMessageCrypto(config.aesKey, config.appId) : null,
+    profile: createProfile(config),
     limiter: createLimiter(config.workerNum),
     dedup: deps.createDedup?.(config) ?? createMemoryDedup(config.dedupWindowS, { onHit, now: deps.now }),
     replay: config.timeoutS > 0 ? (deps.createReplayGuard?.(config) ?? createMemoryReplayGuard(config.timeoutS, deps.now)) : null,

@@ -1,30 +1,36 @@
 /**
- * @module callback/inflight-table
+ * @module callback/dedup/inflight-table
  * The in-flight half of the memory dedup: key → the promise of its reply, while the message is on its
  * way to the backend. Every message adds an entry and removes it a few milliseconds later. Done with a
  * JS `Map`, that churn made each young-generation GC several times slower (measured with
  * `BUN_JSC_logGC`, Bun 1.3 and 1.4: docs/performance.md); plain arrays written in place do not.
- * Open addressing with linear probing over the key's 32-bit hash (an int32, as `hashKey` gives); a
- * delete shifts the entries after it back, so there are no tombstones and a probe ends at the first
- * empty slot.
+ * Open addressing with linear probing over the key's 32-bit hash (computed here; a test may pass its
+ * own hash to force collisions); a delete shifts the entries after it back, so there are no tombstones
+ * and a probe ends at the first empty slot.
  */
+const keyHash = (key: string): number => Bun.hash.xxHash32(key) | 0;
+
 export class InflightTable<V> {
   private hashes = new Int32Array(64);
   private keys: (string | undefined)[] = new Array<string | undefined>(64).fill(undefined);
   private values: (V | undefined)[] = new Array<V | undefined>(64).fill(undefined);
   private count = 0;
 
+  /** @param hash the key's 32-bit hash as an int32 */
+  constructor(private readonly hash: (key: string) => number = keyHash) {}
+
   get size(): number {
     return this.count;
   }
 
-  get(key: string, hash: number): V | undefined {
-    const i = this.slotOf(key, hash);
+  get(key: string): V | undefined {
+    const i = this.slotOf(key, this.hash(key));
     return i < 0 ? undefined : this.values[i];
   }
 
   /** Adds or replaces the value for a key. */
-  set(key: string, hash: number, value: V): void {
+  set(key: string, value: V): void {
+    const hash = this.hash(key);
     if ((this.count + 1) * 2 > this.keys.length) this.grow();
     const { keys, hashes } = this;
     const mask = keys.length - 1;
@@ -40,8 +46,8 @@ export class InflightTable<V> {
     this.count++;
   }
 
-  delete(key: string, hash: number): void {
-    let i = this.slotOf(key, hash);
+  delete(key: string): void {
+    let i = this.slotOf(key, this.hash(key));
     if (i < 0) return;
     const { keys, hashes } = this;
     const mask = keys.length - 1;

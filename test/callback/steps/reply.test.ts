@@ -1,0 +1,48 @@
+import { describe, expect, test } from "bun:test";
+import { testRuntime } from "../../_helpers/runtime";
+import { fly, type FlightStep } from "../../../src/callback/flight";
+import { answerAtDeadline, replyFromBackend, toReply } from "../../../src/callback/steps/reply";
+import type { BackendResult } from "../../../src/callback/flight";
+import type { AsyncReplySender } from "../../../src/callback/runtime";
+
+const route = { kind: "msg", type: "text", path: "/msg/text" } as const;
+const msg = { MsgType: "text", FromUserName: "oUser", ToUserName: "gh_acct", Content: "hi" };
+const text = (n: number) => ({ type: "text", msg: "x".repeat(n) }) as const;
+
+describe("reply step", () => {
+  test("a reply is addressed back to the sender and rendered by the profile; `success` stays no reply", () => {
+    const { rt } = testRuntime();
+    const reply = toReply(text(3), msg, route, rt);
+    expect(reply).toEqual({ kind: "reply", reply: text(3), toUser: "oUser", fromUser: "gh_acct", createTime: Math.floor(rt.deps.now() / 1000), rendered: expect.stringContaining("<Content><![CDATA[xxx]]></Content>") });
+    expect(toReply({ type: "success", why: "backend asked for success" }, msg, route, rt)).toEqual({ kind: "success", reason: "backend asked for success" });
+  });
+
+  test("a rendering over 2048 bytes goes through the customer-service API with async-reply; without it, it is answered with a warning", async () => {
+    const sent: string[] = [];
+    const send: AsyncReplySender = async (_svc, toUser, reply) => void sent.push(`${toUser} ${reply.type}`);
+    const withAsync = testRuntime({ "async-reply": true }, { asyncReply: send });
+    expect(toReply(text(1800), msg, route, withAsync.rt).kind).toBe("reply"); // its XML fits
+    expect(toReply(text(2000), msg, route, withAsync.rt)).toEqual({ kind: "success", reason: "reply over 2048 bytes sent through the customer-service API" });
+    await withAsync.rt.core.asyncSends.whenIdle();
+    expect(sent).toEqual(["oUser text"]);
+    expect(withAsync.metrics).toContain("asyncReply svc sent");
+    const without = testRuntime();
+    expect(toReply(text(2000), msg, route, without.rt).kind).toBe("reply");
+    expect(without.logs().some((l) => l.msg === "reply exceeds 2048 bytes: WeChat may drop it (enable async-reply)")).toBe(true);
+  });
+
+  test("after the backend: a failure is `success`, counted by category; after the deadline a reply is late", async () => {
+    const run = (result: BackendResult, rt = testRuntime().rt, late = false) => {
+      const set: FlightStep = (f) => ((f.result = result), late && answerAtDeadline(f), f.proceed());
+      return fly(msg, route, rt, rt.deps.now(), { steps: [set, replyFromBackend], onDeadline: answerAtDeadline });
+    };
+    const failed = testRuntime();
+    expect(await run({ ok: false, category: "bad-reply", reason: "unknown reply type" }, failed.rt)).toEqual({ kind: "success", reason: "unknown reply type" });
+    expect(failed.metrics).toContain("fallback svc bad-reply");
+    expect((await run({ ok: true, reply: text(2) })).kind).toBe("reply");
+    const late = testRuntime({ "reply-timeout-ms": 1500 });
+    expect(await run({ ok: true, reply: text(2) }, late.rt, true)).toEqual({ kind: "success", reason: "backend did not answer within 1500 ms" });
+    expect(late.metrics).toContain("fallback svc timeout");
+    expect(late.logs().some((l) => l.msg === "late backend reply discarded (enable async-reply to deliver it)")).toBe(true);
+  });
+});
