@@ -6,7 +6,7 @@
  * 10 s. Slow (~20 s): WXGW_SKIP_SLOW=1 skips it locally; CI installs podman and always runs it.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pkg from "../../package.json";
 import { removeIfUntagged } from "../../scripts/exec";
@@ -71,6 +71,7 @@ describe.skipIf(skipSlow("the container image test") || noPodman)("release image
     podmanResult(["volume", "rm", "--force", volume]);
     // a build that ran meanwhile took the tags: this image is then garbage once its container is gone
     removeIfUntagged("podman", image || null);
+    rmSync(work, { recursive: true, force: true });
     relay.stop(true);
     fake.stop();
   }, SLOW);

@@ -5,8 +5,8 @@
  * image context made from the archives carries the released executables.
  * Slow (four cross-compiles, ~1 min): WXGW_SKIP_SLOW=1 skips it locally, never in CI.
  */
-import { beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pkg from "../../package.json";
 import { RELEASE_TARGETS, hostTarget, type ReleaseTarget } from "../../scripts/build";
@@ -20,6 +20,7 @@ const root = resolve(import.meta.dir, "../..");
 const SLOW = 60_000;
 const out = scratchDir("wxgw-release-");
 const unpacked = scratchDir("wxgw-unpacked-");
+const context = join(scratchDir("wxgw-context-"), "image");
 const archiveName = (t: ReleaseTarget) => `wx-gateway-${pkg.version}-${t.name}.tar.gz`;
 const executable = (t: ReleaseTarget) => join(unpacked, `wx-gateway-${pkg.version}-${t.name}`, "wx-gateway");
 
@@ -47,6 +48,11 @@ describe.skipIf(skipSlow("the release build test"))("bun run release", () => {
       if (x.exitCode !== 0) throw new Error(`cannot unpack ${archiveName(t)}: ${x.stderr}`);
     }
   }, 600_000);
+
+  // about 700 MB of archives and executables per run
+  afterAll(() => {
+    for (const dir of [out, unpacked, resolve(context, "..")]) rmSync(dir, { recursive: true, force: true });
+  });
 
   test("one archive per target and SHA256SUMS over exactly those, accepted by sha256sum -c", () => {
     expect(readdirSync(out).sort()).toEqual([...RELEASE_TARGETS.map(archiveName), "SHA256SUMS"].sort());
@@ -100,7 +106,6 @@ describe.skipIf(skipSlow("the release build test"))("bun run release", () => {
   }, SLOW);
 
   test("the image context made from the archives holds each architecture's released executable and layout.tar", () => {
-    const context = join(scratchDir("wxgw-context-"), "image");
     const made = sh([process.execPath, "scripts/image-context.ts", "--from-release", out, "--out", context], root);
     expect(made.exitCode).toBe(0);
     expect(readdirSync(context).sort()).toEqual(["amd64", "arm64", "layout.tar"]);
