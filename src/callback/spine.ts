@@ -14,7 +14,7 @@ import type { WechatReply } from "../wechat/reply";
 import { XmlError } from "../wechat/xml";
 import { fly, type FlightPlan } from "./flight";
 import type { ServiceRuntime } from "./runtime";
-import { withinLimit } from "./steps/body";
+import { unreadableBody, withinLimit } from "./steps/body";
 import { decode } from "./steps/decode";
 import { echo } from "./steps/echo";
 import { encode } from "./steps/encode";
@@ -39,8 +39,8 @@ export async function handleCallback(request: Request, query: Query, rt: Service
   const started = rt.deps.now();
   try {
     const signed = verify(query, rt, started); // signature (profile), timestamp window → 400/401
-    const body = withinLimit(await request.text(), rt); // byte limit → 413
-    if (rt.replay !== null) await guardReplay(signed, body, rt, rt.replay); // nonce with another body → 401/503
+    const body = withinLimit(await request.text(), rt); // byte limit → 413; a body that cannot be read → 400/413
+    if (rt.replay !== null) await guardReplay(signed, body, rt, rt.replay); // window again, nonce with another body → 401/503
     const decoded = decode(body, signed, rt); // plaintext or msg_signature + AES (profile) → 400/401
     const msg = parse(decoded, rt); // XML or JSON → typed message (profile) → 400
     const route = routeOf(msg); // /msg/<MsgType> or /event/<Event> → 400
@@ -79,7 +79,7 @@ function answer(msg: InboundMessage, route: Route, rt: ServiceRuntime, startedMs
 function asGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   if (err instanceof XmlError || err instanceof MessageError) return badRequest(err.message);
-  return new GatewayError(500, "internal error", { cause: err });
+  return unreadableBody(err) ?? new GatewayError(500, "internal error", { cause: err });
 }
 
 /** An error's name and message for the log (error messages on this path never carry secrets). */

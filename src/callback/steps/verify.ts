@@ -1,7 +1,8 @@
 /**
  * @module callback/steps/verify
  * The verify step: the query. The service's profile checks what its signature proves (400/401); the timestamp
- * window (`timeout` > 0, SPEC §4.2) is shared.
+ * window (`timeout` > 0, SPEC §4.2) is shared: checked here, and again after the body is read
+ * (steps/replay), so a body trickled in slowly cannot outlive its nonce in the replay guard.
  */
 import { unauthorized } from "../../http/errors";
 import type { Query, SignedQuery } from "../../profiles/index";
