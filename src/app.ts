@@ -50,7 +50,7 @@ export function createApp(config: GatewayConfig, deps: AppDeps): GatewayApp {
   app = app.wrap((handle) => (request: Request) => handle(routableRequest(request))) as unknown as typeof app;
   for (const rt of runtimes) app = app.use(wxService(rt)) as unknown as typeof app;
   // WeChat-facing routes of each account, never behind the admin token
-  for (const route of oauth2Redirects(config, { ...deps.wechat, log: deps.log, fetch: deps.fetch })) app = app.use(route) as unknown as typeof app;
+  for (const route of oauth2Redirects(config, { ...deps.wechat, log: deps.log, fetch: deps.fetch, clock: deps.core?.clock })) app = app.use(route) as unknown as typeof app;
   const { log, metrics, now } = deps;
   app = app.use(commonEndpoints({ ...deps.wechat, config, log, metrics, now }, () => app as unknown as AnyElysia)) as unknown as typeof app;
   return { app: app as unknown as Elysia, runtimes };

@@ -15,6 +15,7 @@ import type { OAuth2Forward } from "../contract/oauth2";
 import { GatewayError } from "../http/errors";
 import { redactUrl, type Logger } from "../obs/log";
 import type { KvStore } from "../store/kv";
+import { systemClock, timeoutSignal, type TimerClock } from "../util/clock";
 import type { WxApi } from "../wxapi/client";
 import { oauthUserInfo, type OAuthExchanger } from "../wxapi/oauth2";
 
@@ -27,6 +28,8 @@ export interface OAuth2RedirectDeps {
   readonly log: Logger;
   /** for the POST to redirect-url */
   readonly fetch: typeof fetch;
+  /** the timer of REDIRECT_HEADERS_TIMEOUT_MS (the gateway's clock) */
+  readonly clock?: TimerClock;
 }
 
 /** How long the backend may take to start answering (the body then streams without a limit). */
@@ -73,25 +76,25 @@ export function wantsSnsUserInfo(svc: ServiceConfig, requestURI: string, code: s
 
 async function postToBackend(deps: OAuth2RedirectDeps, svc: ServiceConfig, request: Request, body: OAuth2Forward): Promise<Response> {
   const target = svc.redirectUrl!;
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), REDIRECT_HEADERS_TIMEOUT_MS);
+  const timeout = timeoutSignal(deps.clock ?? systemClock, REDIRECT_HEADERS_TIMEOUT_MS);
   try {
     return await deps.fetch(target, {
       method: "POST",
       headers: forwardHeaders(request.headers, new URL(request.url)),
       body: JSON.stringify(body),
       redirect: "manual",
-      signal: abort.signal,
+      signal: timeout.signal,
       // the body goes to the browser as the backend wrote it, Content-Encoding and all (Bun extension)
       decompress: false,
     } as RequestInit);
   } catch (err) {
     const e = err as Error;
-    const why = abort.signal.aborted ? `no answer within ${REDIRECT_HEADERS_TIMEOUT_MS} ms` : `${e.name}: ${redactUrl(e.message)}`;
+    const why = timeout.signal.aborted ? `no answer within ${REDIRECT_HEADERS_TIMEOUT_MS} ms` : `${e.name}: ${redactUrl(e.message)}`;
     deps.log.warn({ service: svc.name, target: new URL(target).origin, err: why }, "redirect-url failed");
     throw new GatewayError(502, "redirect-url unreachable");
   } finally {
-    clearTimeout(timer);
+    // the headers are in: the body then streams to the browser without a bound
+    timeout.clear();
   }
 }
 
