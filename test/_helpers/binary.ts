@@ -3,13 +3,18 @@
  * The compiled executable for end-to-end and attack tests: built once per test process (every test
  * file in a `bun test` run shares it), started on a free port with a config file, stopped with a signal.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "../..");
 const work = mkdtempSync(join(tmpdir(), "wxgw-bin-"));
+const scratch: string[] = [work];
 let built: string | undefined;
+// the executable is ~100 MB: a test run must not leave one behind in /tmp
+process.once("exit", () => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Path of the compiled executable (built on first use, ~5-10 s). */
 export function compiledBinary(): string {
@@ -23,7 +28,9 @@ export function compiledBinary(): string {
 
 /** A scratch directory for config files and caches. */
 export function scratchDir(prefix = "wxgw-run-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
 }
 
 export async function freePort(): Promise<number> {

@@ -3,20 +3,18 @@
  * exit 4 on a taken port, 413 for bodies over the server's bound, SIGTERM drains in-flight requests and exits 0.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
 import { rawConfig } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
 import { plainCallback, textXml } from "../_helpers/wechat";
+import { compiledBinary, scratchDir } from "../_helpers/binary";
 
-const root = resolve(import.meta.dir, "../..");
-const work = mkdtempSync(join(tmpdir(), "wxgw-e2e-"));
-const binary = join(work, "wx-gateway");
+const work = scratchDir("wxgw-e2e-");
+let binary = "";
 
 beforeAll(() => {
-  const build = Bun.spawnSync([process.execPath, "scripts/build.ts", binary], { cwd: root, stdout: "pipe", stderr: "pipe" });
-  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  binary = compiledBinary();
 }, 120_000);
 
 const run = (args: string[], env: Record<string, string> = {}) =>
@@ -74,7 +72,7 @@ describe("compiled executable", () => {
   });
 
   test("a .env in the working directory is not read (only the real environment counts)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "wxgw-dotenv-"));
+    const dir = scratchDir("wxgw-dotenv-");
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify(rawConfig({ workerNum: "five" })));
     writeFileSync(join(dir, ".env"), `CONF_FILE=${bad}\n`);
