@@ -1,9 +1,13 @@
 /**
  * @module state
- * Shared callback state for several instances. It follows `token-store`: when tokens are in Redis,
- * the dedup table and the nonce replay guard are in the same Redis under the same prefix, over the
- * same connection (the OAuth code-reuse and userInfo caches already are, through the KvStore). With
- * a memory or file token store there is nothing to share and the per-instance memory versions are used.
+ * Shared callback state for several instances: the callback layer's Dedup and ReplayGuard (callback/)
+ * over Redis. It follows `token-store`: when tokens are in Redis, the dedup table and the nonce replay
+ * guard are in the same Redis under the same prefix, on the process's one connection, through the
+ * store layer's state link (store/state-link: short bound, breaker). With a memory or file token
+ * store there is nothing to share and the per-instance memory versions are used.
+ *
+ * These implement callback/'s interfaces, so they sit above callback/; store/ sits below it (wxapi/
+ * uses the stores and callback/ uses wxapi/), which is why they are not in store/.
  *
  * Keys: `<prefix>dedup:<service>:<message key>` (claim, then reply; TTL reply-timeout-ms + 2 s,
  * then dedup-window-s) and `<prefix>nonce:<service>:<timestamp>:<nonce>` (TTL 2 × timeout).
@@ -12,17 +16,17 @@ import type { GatewayConfig, ServiceConfig } from "../config/types";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import type { Dedup } from "../callback/dedup";
-import type { RedisConnection } from "../store/redis-conn";
 import type { ReplayGuard } from "../callback/replay";
+import type { RedisConnection } from "../store/redis-conn";
+import { createStateLink, type StateLink } from "../store/state-link";
 import { createRedisDedup } from "./redis-dedup";
 import { createRedisReplayGuard } from "./redis-replay";
-import { createStateLink, type StateLink } from "./state-link";
 
 export { createRedisDedup, storedReply } from "./redis-dedup";
 export { createRedisReplayGuard } from "./redis-replay";
-export { createStateLink, StateUnavailable, type StateLink } from "./state-link";
+export { createStateLink, StateUnavailable, type StateLink } from "../store/state-link";
 
-/** The factories `ServiceDeps` takes, backed by one Redis link. */
+/** The factories callback/runtime's `ServiceDeps` takes, backed by one Redis link. */
 export interface SharedState {
   readonly link: StateLink;
   createDedup(svc: ServiceConfig): Dedup;

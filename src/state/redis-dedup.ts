@@ -19,7 +19,7 @@
 import type { WechatReply } from "../wechat/reply";
 import { createMemoryDedup, type Dedup } from "../callback/dedup";
 import { decodeStoredReply, encodeStoredReply } from "../callback/dedup/reply-codec";
-import type { StateLink } from "./state-link";
+import type { StateLink } from "../store/state-link";
 
 /** Deletes the key only while it still holds ARGV[1] (our claim). */
 const RELEASE_CLAIM = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;

@@ -7,7 +7,7 @@
  * When Redis cannot answer, this instance's memory guard decides (counted as degraded "replay").
  */
 import { createMemoryReplayGuard, type ReplayGuard } from "../callback/replay";
-import type { StateLink } from "./state-link";
+import type { StateLink } from "../store/state-link";
 
 /** Stores ARGV[1] with TTL ARGV[2] ms when the key is absent; returns the value that was there (nil if none). */
 const CHECK_NONCE = `local v = redis.call('GET', KEYS[1])

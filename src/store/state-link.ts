@@ -1,5 +1,5 @@
 /**
- * @module state/state-link
+ * @module store/state-link
  * The Redis link of the callback path's shared state (dedup, nonce replay guard). WeChat waits 5 s
  * for an answer, so this link keeps Redis from eating that budget:
  * - a short bound (300 ms per command) on the process's one Redis connection, instead of the token
@@ -13,7 +13,7 @@
 import type { RedisClient } from "bun";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
-import { connectionFor, type RedisTarget } from "../store/redis-conn";
+import { connectionFor, type RedisTarget } from "./redis-conn";
 import { systemClock } from "../util/clock";
 
 /** Thrown at once while the breaker is open: Redis failed less than `retryAfterMs` ago. */
