@@ -35,7 +35,9 @@ export async function readImportGraph(root: string): Promise<ImportGraph> {
   for (const file of files) {
     const targets = new Set<string>();
     for (const spec of importSpecifiers(await Bun.file(join(root, file)).text())) {
-      const base = normalize(join(dirname(file), spec)).split("\\").join("/");
+      const base = normalize(join(dirname(file), spec))
+        .split("\\")
+        .join("/");
       const target = [base, `${base}.ts`, `${base}/index.ts`].find((c) => known.has(c));
       if (target && target !== file) targets.add(target);
     }
@@ -56,12 +58,6 @@ export function folderGraph(files: ImportGraph): ImportGraph {
     for (const t of targets) if (folderOf(t) !== from) edges.add(folderOf(t));
   }
   return graph;
-}
-
-/** The graph without the given edges (`"a -> b"`). */
-export function withoutEdges(graph: ImportGraph, edges: Iterable<string>): ImportGraph {
-  const drop = new Set(edges);
-  return new Map([...graph].map(([from, targets]) => [from, new Set([...targets].filter((t) => !drop.has(`${from} -> ${t}`)))]));
 }
 
 /** The shortest path from `start` back to `start` through `members` only. */

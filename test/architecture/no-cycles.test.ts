@@ -4,33 +4,25 @@
  * imports count. A failure prints each cycle. The scanner itself is checked on a small tree.
  */
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { findCycles, folderGraph, folderOf, importSpecifiers, readImportGraph, withoutEdges, type ImportGraph } from "./import-graph";
+import { findCycles, folderGraph, folderOf, importSpecifiers, readImportGraph, type ImportGraph } from "./import-graph";
 
 const SRC = resolve(import.meta.dir, "../../src");
 
-/**
- * Folder imports that close a known cycle someone is breaking now (issue 17). Each entry is removed
- * with the import; the test fails while an entry is no longer needed, so the list only shrinks.
- */
-const KNOWN_FOLDER_EDGES: Record<string, string> = {
-};
-
-/** Cycles as printed lines; `allowed` edges are left out first. */
-const cyclesOf = (graph: ImportGraph, allowed: Iterable<string> = []) => findCycles(withoutEdges(graph, allowed));
 /** A folder cycle with the file imports behind each of its steps, so the failure says what to change. */
 function explained(cycle: string): string {
   const steps = cycle.split(" (")[0]!.split(" -> ");
   const imports = steps.slice(1).map((to, i) => {
     const from = steps[i]!;
-    const behind = [...files].flatMap(([file, targets]) => (folderOf(file) === from ? [...targets].filter((t) => folderOf(t) === to).map((t) => `${file} -> ${t}`) : []));
+    const behind = [...files].flatMap(([file, targets]) =>
+      folderOf(file) === from ? [...targets].filter((t) => folderOf(t) === to).map((t) => `${file} -> ${t}`) : [],
+    );
     return behind.join(", ");
   });
   return `${cycle}; imports: ${imports.join("; ")}`;
 }
-const edgesOf = (graph: ImportGraph) => new Set([...graph].flatMap(([from, targets]) => [...targets].map((t) => `${from} -> ${t}`)));
 
 const files = await readImportGraph(SRC);
 
@@ -42,16 +34,11 @@ describe("src/ has no import cycles", () => {
   });
 
   test("between files", () => {
-    expect(cyclesOf(files)).toEqual([]);
+    expect(findCycles(files)).toEqual([]);
   });
 
-  test("between top-level folders (known cycles being broken aside)", () => {
-    expect(cyclesOf(folderGraph(files), Object.keys(KNOWN_FOLDER_EDGES)).map(explained)).toEqual([]);
-  });
-
-  test("every known folder import is still there (remove the entry once it is gone)", () => {
-    const present = edgesOf(folderGraph(files));
-    expect(Object.keys(KNOWN_FOLDER_EDGES).filter((edge) => !present.has(edge))).toEqual([]);
+  test("between top-level folders", () => {
+    expect(findCycles(folderGraph(files)).map(explained)).toEqual([]);
   });
 });
 
@@ -68,7 +55,7 @@ function tree(files: Record<string, string>): string {
 describe("the import scanner", () => {
   test("reads static, type-only, re-export, side-effect, multi-line and dynamic imports; skips comments and packages", () => {
     const source = [
-      '#!/usr/bin/env bun',
+      "#!/usr/bin/env bun",
       'import { a } from "./a";',
       'import type { B } from "../b/b";',
       'export { c } from "./c";',
@@ -84,23 +71,22 @@ describe("the import scanner", () => {
     expect(importSpecifiers(source)).toEqual(["./a", "../b/b", "./c", "./d", "./e", "./f", "./h"]);
   });
 
-  test("finds a cycle between files, one between folders only, and none once the allowed edge is dropped", async () => {
-    const files = await readImportGraph(
-      tree({
-        "main.ts": 'import { run } from "./a/index";',
-        "a/index.ts": 'export { run } from "./run";',
-        "a/run.ts": 'import type { B } from "../b/b";\nimport { helper } from "./helper";',
-        "a/helper.ts": 'import { run } from "./run";',
-        "b/b.ts": 'import { leaf } from "../a/leaf";',
-        "a/leaf.ts": "export const leaf = 1;",
-      }),
-    );
+  test("finds a cycle between files, and one between folders that no two files close", async () => {
+    const root = tree({
+      "main.ts": 'import { run } from "./a/index";',
+      "a/index.ts": 'export { run } from "./run";',
+      "a/run.ts": 'import type { B } from "../b/b";\nimport { helper } from "./helper";',
+      "a/helper.ts": 'import { run } from "./run";',
+      "b/b.ts": 'import { leaf } from "../a/leaf";',
+      "a/leaf.ts": "export const leaf = 1;",
+    });
+    const files = await readImportGraph(root);
+    rmSync(root, { recursive: true });
     expect(files.get("main.ts")).toEqual(new Set(["a/index.ts"]));
-    expect(cyclesOf(files)).toEqual(["a/helper.ts -> a/run.ts -> a/helper.ts"]);
+    expect(findCycles(files)).toEqual(["a/helper.ts -> a/run.ts -> a/helper.ts"]);
     const folders = folderGraph(files);
     expect(folders.get("main.ts")).toEqual(new Set(["a/"]));
-    expect(cyclesOf(folders)).toEqual(["a/ -> b/ -> a/"]);
-    expect(cyclesOf(folders, ["b/ -> a/"])).toEqual([]);
+    expect(findCycles(folders)).toEqual(["a/ -> b/ -> a/"]);
   });
 
   test("a loop through several members is printed with all of them", () => {
