@@ -6,6 +6,7 @@ import { CLAIM_MARGIN_MS } from "../../src/state/redis-dedup";
 import { encodeStoredReply } from "../../src/callback/dedup/reply-codec";
 import type { WechatReply } from "../../src/wechat/reply";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
+import { fakeTimerClock, type FakeTimerClock } from "../_helpers/fake-timers";
 
 const xmlReply = (text: string): WechatReply => ({ kind: "reply", reply: { type: "text", msg: text }, toUser: "oUser", fromUser: "gh_a", createTime: 1_700_000_000 });
 
@@ -16,16 +17,56 @@ function gate<T>(): { promise: Promise<T>; open: (v: T) => void } {
   return { promise, open };
 }
 
-/** One "instance": its own link (connection, breaker) and its own dedup table. */
-function instance(redis: TestRedis, prefix: string, opts: { replyTimeoutMs?: number; windowS?: number } = {}) {
+/**
+ * One "instance": its own link (connection, breaker) and its own dedup table, on the test's fake clock:
+ * the polls while another instance holds a message and the breaker's pause wait for `clock`, not for time.
+ */
+function instance(redis: TestRedis, prefix: string, clock: FakeTimerClock, opts: { replyTimeoutMs?: number; windowS?: number } = {}) {
   const { log, lines } = createMemoryLogger("debug");
   const degraded: string[] = [];
-  const link = createStateLink({ url: redis.url, prefix, log, metrics: { stateStoreDegraded: (c) => void degraded.push(c) }, retryAfterMs: 100 });
+  const metrics = { stateStoreDegraded: (c: string) => void degraded.push(c) };
+  const link = createStateLink({ url: redis.url, prefix, log, metrics, retryAfterMs: 100, now: clock.unixMs });
   let redisCalls = 0;
   const counted: StateLink = { ...link, prefix, degraded: link.degraded, run: (fn) => (redisCalls++, link.run(fn)) };
   let hits = 0;
-  const dedup = createRedisDedup({ link: counted, service: "svc", windowS: opts.windowS ?? 60, replyTimeoutMs: opts.replyTimeoutMs ?? 2000, onHit: () => hits++ });
+  const dedup = createRedisDedup({
+    link: counted,
+    service: "svc",
+    windowS: opts.windowS ?? 60,
+    replyTimeoutMs: opts.replyTimeoutMs ?? 2000,
+    onHit: () => hits++,
+    now: clock.unixMs,
+    sleep: clock.sleep,
+  });
   return { dedup, link, lines, degraded, redisCalls: () => redisCalls, hits: () => hits };
+}
+
+/** Waits (polling) for what Redis round trips bring about — never for time to pass. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((resolve) => setTimeout(resolve, 1));
+  expect(cond()).toBe(true);
+}
+
+/** Moves the fake clock `stepMs` at a time whenever a waiter sleeps on it, until `work` settles. */
+async function drive<T>(clock: FakeTimerClock, work: Promise<T>, stepMs = 25): Promise<T> {
+  let settled = false;
+  work.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  while (!settled) {
+    await until(() => settled || clock.pending > 0);
+    if (!settled) await clock.tick(stepMs);
+  }
+  return work;
+}
+
+/** The work of a slow backend: `started` once it runs (its instance holds the claim), answered by `answer.open`. */
+function slowWork() {
+  const started = gate<void>();
+  const answer = gate<WechatReply>();
+  let runs = 0;
+  return { started: started.promise, open: answer.open, runs: () => runs, work: () => (runs++, started.open(), answer.promise) };
 }
 
 let prefixCounter = 0;
@@ -53,28 +94,29 @@ describeRedis("redis dedup across instances", () => {
 
   test("a retry on another instance waits for the first one's reply; the work runs once", async () => {
     const prefix = freshPrefix();
-    const [a, b, c] = [instance(redis, prefix), instance(redis, prefix), instance(redis, prefix)];
-    const slow = gate<WechatReply>();
-    let runs = 0;
-    const work = () => (runs++, slow.promise);
-    const first = a.dedup.run("m:1", work);
-    await Bun.sleep(50);
-    const retryB = b.dedup.run("m:1", work);
-    const retryC = c.dedup.run("m:1", work);
-    await Bun.sleep(100);
+    const clock = fakeTimerClock();
+    const [a, b, c] = [instance(redis, prefix, clock), instance(redis, prefix, clock), instance(redis, prefix, clock)];
+    const slow = slowWork();
+    const first = a.dedup.run("m:1", slow.work);
+    await slow.started; // a holds the claim
+    const retryB = b.dedup.run("m:1", slow.work);
+    const retryC = c.dedup.run("m:1", slow.work);
+    await until(() => clock.pending === 2); // both found the claim and wait to look again
+    await clock.tick(25);
+    await until(() => clock.pending === 2); // they looked: still pending
     slow.open(xmlReply("hello"));
     expect(await first).toEqual(xmlReply("hello"));
-    expect(await retryB).toEqual(xmlReply("hello"));
-    expect(await retryC).toEqual(xmlReply("hello"));
-    // answered already: a late retry gets the stored reply at once
-    expect(await instance(redis, prefix).dedup.run("m:1", work)).toEqual(xmlReply("hello"));
-    expect(runs).toBe(1);
+    expect(await drive(clock, retryB)).toEqual(xmlReply("hello"));
+    expect(await drive(clock, retryC)).toEqual(xmlReply("hello"));
+    // answered already: a late retry elsewhere gets the stored reply at its first look
+    expect(await drive(clock, instance(redis, prefix, clock).dedup.run("m:1", slow.work))).toEqual(xmlReply("hello"));
+    expect(slow.runs()).toBe(1);
     expect(b.hits() + c.hits()).toBe(2);
     for (const i of [a, b, c]) i.link.close();
   });
 
   test("same-instance retries join locally without asking Redis again", async () => {
-    const a = instance(redis, freshPrefix());
+    const a = instance(redis, freshPrefix(), fakeTimerClock());
     const slow = gate<WechatReply>();
     let runs = 0;
     const work = () => (runs++, slow.promise);
@@ -92,11 +134,11 @@ describeRedis("redis dedup across instances", () => {
 
   test("keys carry the prefix and a TTL: the claim's, then the window's", async () => {
     const prefix = freshPrefix();
-    const a = instance(redis, prefix, { replyTimeoutMs: 1000, windowS: 30 });
+    const a = instance(redis, prefix, fakeTimerClock(), { replyTimeoutMs: 1000, windowS: 30 });
     const client = await redis.client();
-    const slow = gate<WechatReply>();
-    const running = a.dedup.run("m:3", () => slow.promise);
-    await Bun.sleep(50);
+    const slow = slowWork();
+    const running = a.dedup.run("m:3", slow.work);
+    await slow.started;
     const key = `${prefix}dedup:svc:m:3`;
     const claimTtl = Number(await client.send("PTTL", [key]));
     expect(claimTtl).toBeGreaterThan(0);
@@ -114,31 +156,40 @@ describeRedis("redis dedup across instances", () => {
 
   test("a waiter whose deadline passes answers success without running the work, and looks again next time", async () => {
     const prefix = freshPrefix();
-    const a = instance(redis, prefix, { replyTimeoutMs: 5000 });
-    const b = instance(redis, prefix, { replyTimeoutMs: 300 });
-    const slow = gate<WechatReply>();
-    let runs = 0;
-    const first = a.dedup.run("m:4", () => (runs++, slow.promise));
-    await Bun.sleep(30);
-    const waited = await b.dedup.run("m:4", async () => (runs++, xmlReply("B must not run")));
+    const clock = fakeTimerClock();
+    const a = instance(redis, prefix, clock, { replyTimeoutMs: 5000 });
+    const b = instance(redis, prefix, clock, { replyTimeoutMs: 300 });
+    const slow = slowWork();
+    const first = a.dedup.run("m:4", slow.work);
+    await slow.started;
+    const mustNotRun = async () => (slow.work(), xmlReply("B must not run"));
+    const waited = await drive(clock, b.dedup.run("m:4", mustNotRun));
     expect(waited.kind).toBe("success");
-    expect(runs).toBe(1);
+    expect(slow.runs()).toBe(1);
     slow.open(xmlReply("late but stored"));
     await first;
     // the timed-out answer was not kept: WeChat's next retry gets the real reply
-    expect(await b.dedup.run("m:4", async () => (runs++, xmlReply("B must not run")))).toEqual(xmlReply("late but stored"));
-    expect(runs).toBe(1);
+    expect(await drive(clock, b.dedup.run("m:4", mustNotRun))).toEqual(xmlReply("late but stored"));
+    expect(slow.runs()).toBe(1);
     a.link.close();
     b.link.close();
   });
 
-  test("a claim whose holder died expires, and a waiting retry takes the message over", async () => {
+  test("a claim whose holder died goes (its TTL), and a waiting retry takes the message over", async () => {
     const prefix = freshPrefix();
+    const clock = fakeTimerClock();
     const client = await redis.client();
-    await client.set(`${prefix}dedup:svc:m:5`, JSON.stringify({ state: "pending", owner: "dead" }), "PX", "150");
-    const b = instance(redis, prefix, { replyTimeoutMs: 2000 });
+    const key = `${prefix}dedup:svc:m:5`;
+    await client.set(key, JSON.stringify({ state: "pending", owner: "dead" }), "PX", "60000");
+    const b = instance(redis, prefix, clock, { replyTimeoutMs: 2000 });
     let runs = 0;
-    expect(await b.dedup.run("m:5", async () => (runs++, xmlReply("taken over")))).toEqual(xmlReply("taken over"));
+    const takenOver = b.dedup.run("m:5", async () => (runs++, xmlReply("taken over")));
+    await until(() => clock.pending === 1);
+    await clock.tick(25);
+    await until(() => clock.pending === 1); // looked once: the claim is still there, the work has not run
+    expect(runs).toBe(0);
+    await client.del(key); // what the claim's TTL does when its holder dies
+    expect(await drive(clock, takenOver)).toEqual(xmlReply("taken over"));
     expect(runs).toBe(1);
     client.close();
     b.link.close();
@@ -146,7 +197,8 @@ describeRedis("redis dedup across instances", () => {
 
   test("failed work frees its claim, so a retry elsewhere runs it again", async () => {
     const prefix = freshPrefix();
-    const [a, b] = [instance(redis, prefix), instance(redis, prefix)];
+    const clock = fakeTimerClock();
+    const [a, b] = [instance(redis, prefix, clock), instance(redis, prefix, clock)];
     await expect(a.dedup.run("m:6", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(await b.dedup.run("m:6", async () => xmlReply("second try"))).toEqual(xmlReply("second try"));
     a.link.close();
@@ -154,7 +206,7 @@ describeRedis("redis dedup across instances", () => {
   });
 
   test("answered messages are kept locally as bytes, not as a promise each; their retries are still answered locally", async () => {
-    const a = instance(redis, freshPrefix());
+    const a = instance(redis, freshPrefix(), fakeTimerClock());
     const promises = () => (Bun.gc(true), heapStats().objectTypeCounts.Promise ?? 0);
     const before = promises();
     for (let batch = 0; batch < 20; batch++) {
@@ -168,7 +220,7 @@ describeRedis("redis dedup across instances", () => {
   });
 
   test("window 0 disables dedup", async () => {
-    const a = instance(redis, freshPrefix(), { windowS: 0 });
+    const a = instance(redis, freshPrefix(), fakeTimerClock(), { windowS: 0 });
     let runs = 0;
     await a.dedup.run("m:7", async () => (runs++, xmlReply("x")));
     await a.dedup.run("m:7", async () => (runs++, xmlReply("x")));
@@ -179,9 +231,10 @@ describeRedis("redis dedup across instances", () => {
 
   test("Redis down: answered from per-instance memory, logged once, counted; back to shared when Redis returns", async () => {
     const prefix = freshPrefix();
-    const [a, b] = [instance(redis, prefix), instance(redis, prefix)];
+    const clock = fakeTimerClock();
+    const [a, b] = [instance(redis, prefix, clock), instance(redis, prefix, clock)];
     await a.dedup.run("warm", async () => xmlReply("w")); // connected before the outage
-    await b.dedup.run("warm", async () => xmlReply("w"));
+    await b.dedup.run("warm-b", async () => xmlReply("w"));
     await redis.stop();
     let runs = 0;
     const work = async () => (runs++, xmlReply("local"));
@@ -193,17 +246,21 @@ describeRedis("redis dedup across instances", () => {
     expect(a.lines().filter((l) => l.includes("fall back to per-instance memory")).length).toBe(1);
 
     await redis.start();
-    await Bun.sleep(150); // the breaker's retryAfterMs (100 ms in these tests)
-    runs = 0;
-    const slow = gate<WechatReply>();
-    const first = a.dedup.run("up:1", () => (runs++, slow.promise));
-    await Bun.sleep(50);
-    const retry = b.dedup.run("up:1", () => (runs++, slow.promise));
-    await Bun.sleep(50);
+    // past the breaker's retryAfterMs (100 ms) on the fake clock, until both links have reconnected (real I/O)
+    const answers = (i: ReturnType<typeof instance>) => i.link.run((c) => c.send("PING", [])).then(() => true, () => false);
+    for (let attempt = 0; attempt < 200 && !((await answers(a)) && (await answers(b))); attempt++) {
+      clock.advance(150);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const slow = slowWork();
+    const first = a.dedup.run("up:1", slow.work);
+    await slow.started;
+    const retry = b.dedup.run("up:1", slow.work);
+    await until(() => clock.pending === 1);
     slow.open(xmlReply("shared again"));
-    expect(await retry).toEqual(xmlReply("shared again"));
     expect(await first).toEqual(xmlReply("shared again"));
-    expect(runs).toBe(1);
+    expect(await drive(clock, retry)).toEqual(xmlReply("shared again"));
+    expect(slow.runs()).toBe(1);
     expect(a.lines().some((l) => l.includes("shared state is in redis again"))).toBe(true);
     a.link.close();
     b.link.close();

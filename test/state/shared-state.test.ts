@@ -3,6 +3,7 @@ import { createMemoryLogger } from "../../src/obs/log";
 import { createMetrics } from "../../src/obs/metrics";
 import { createRedisReplayGuard, createSharedState, createStateLink, StateUnavailable } from "../../src/state/index";
 import { makeConfig } from "../_helpers/config";
+import { fakeTimerClock } from "../_helpers/fake-timers";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
 
 const redisConfig = (url: string, prefix: string, service: Record<string, unknown> = {}) =>
@@ -100,9 +101,10 @@ describeRedis("shared nonce replay guard", () => {
     const { log, lines } = createMemoryLogger();
     const metrics = createMetrics({ processMetrics: false });
     const prefix = "rp3:";
-    const linkA = createStateLink({ url: redis.url, prefix, log, metrics, retryAfterMs: 50 });
-    const linkB = createStateLink({ url: redis.url, prefix, log, metrics, retryAfterMs: 50 });
-    const [ga, gb] = [linkA, linkB].map((link) => createRedisReplayGuard({ link, service: "svc", windowS: 30 }));
+    const clock = fakeTimerClock();
+    const linkA = createStateLink({ url: redis.url, prefix, log, metrics, retryAfterMs: 50, now: clock.unixMs });
+    const linkB = createStateLink({ url: redis.url, prefix, log, metrics, retryAfterMs: 50, now: clock.unixMs });
+    const [ga, gb] = [linkA, linkB].map((link) => createRedisReplayGuard({ link, service: "svc", windowS: 30, now: clock.unixMs }));
     expect(await ga!.isReplay("1:warm", "x")).toBe(false);
     await redis.stop();
     expect(await ga!.isReplay("2:n", "x")).toBe(false);
@@ -110,7 +112,7 @@ describeRedis("shared nonce replay guard", () => {
     expect(await gb!.isReplay("2:n", "y")).toBe(false); // per instance only while Redis is down
     expect(await degradedCount(metrics, "replay")).toBe(3);
     await redis.start();
-    await Bun.sleep(80);
+    clock.advance(80); // past the breaker's retryAfterMs: the next call asks Redis again
     expect(await ga!.isReplay("3:n", "x")).toBe(false);
     expect(await gb!.isReplay("3:n", "y")).toBe(true);
     expect(await degradedCount(metrics, "replay")).toBe(3);
