@@ -2,6 +2,7 @@
  * @module config/resolve
  * Raw file values → frozen camelCase GatewayConfig with every default of SPEC §2 filled in.
  */
+import { resolveApiProxy } from "./api-proxy";
 import { COMMON_ENDPOINT_KEYS, type EndpointKey, type RawConfig, type RawService } from "./schema";
 import type { CommonEndpointsConfig, GatewayConfig, ServiceConfig, TokenStoreConfig } from "./types";
 
@@ -67,9 +68,10 @@ function resolveEndpoints(raw: RawConfig): CommonEndpointsConfig {
 
 export function resolveConfig(raw: RawConfig, source: string, env: Record<string, string | undefined> = process.env): GatewayConfig {
   const cacheDir = orNull(raw["token-cache-dir"]);
+  const listenPort = raw["listen-port"] ?? DEFAULTS.listenPort;
   return Object.freeze({
     listenHost: raw["listen-host"] ?? "",
-    listenPort: raw["listen-port"] ?? DEFAULTS.listenPort,
+    listenPort,
     services: Object.freeze(raw.services.map((s) => resolveService(s, raw))),
     tokenCacheDir: cacheDir,
     tokenStore: Object.freeze(resolveTokenStore(raw, cacheDir)),
@@ -77,6 +79,7 @@ export function resolveConfig(raw: RawConfig, source: string, env: Record<string
     wxApiBase: stripSlash(env.WX_API_BASE || raw["wx-api-base"] || DEFAULTS.wxApiBase),
     adminToken: orNull(raw["admin-token"]),
     commonEndpoints: resolveEndpoints(raw),
+    apiProxy: resolveApiProxy(raw, listenPort),
     source,
   });
 }

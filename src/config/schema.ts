@@ -4,6 +4,7 @@
  * optional extensions of SPEC §2. Unknown keys are allowed here (they are warned about in load.ts).
  */
 import { Type as t, type Static, type TOptional } from "@sinclair/typebox";
+import { ApiProxySchema } from "./api-proxy";
 
 const Path = t.String({ pattern: "^/", description: "URL path starting with /" });
 const OptPath = t.Union([t.Literal(""), Path, t.Null()]);
@@ -73,6 +74,7 @@ export const RawConfigSchema = t.Object({
   "token-api": t.Optional(t.Union([t.Literal("stable"), t.Literal("classic")])),
   "token-store": t.Optional(TokenStoreSchema),
   "admin-token": t.Optional(NullableString),
+  "api-proxy": t.Optional(ApiProxySchema),
   ...perServiceDefaults,
 });
 

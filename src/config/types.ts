@@ -4,6 +4,7 @@
  * key names (see `schema.ts`); this shape is camelCase and has every default filled in, except the
  * `common-endpoints` paths, which keep the file's keys.
  */
+import type { ApiProxyConfig } from "./api-proxy";
 import type { EndpointKey } from "./schema";
 
 export type TokenStoreConfig =
@@ -52,6 +53,8 @@ export interface GatewayConfig {
   readonly wxApiBase: string;
   readonly adminToken: string | null;
   readonly commonEndpoints: CommonEndpointsConfig;
+  /** the WeChat API proxy's listener (SPEC §9); null when `api-proxy` is not configured */
+  readonly apiProxy: ApiProxyConfig | null;
   /** where the config came from: a path, or "embedded" */
   readonly source: string;
 }
