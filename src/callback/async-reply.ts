@@ -3,7 +3,7 @@
  * `async-reply` (SPEC §4.4): a reply that came too late, or is too large for a passive reply, is sent
  * with `POST /cgi-bin/message/custom/send`. WeChat refuses such messages outside the window after the
  * user's last interaction (45015) or over the count (45047): those refusals are final, so the sender
- * never retries; dispatch logs and counts them.
+ * never retries; the reply step (callback/steps/reply) logs and counts them.
  */
 import type { ServiceConfig } from "../config/types";
 import type { WxApi } from "../wxapi/client";

@@ -1,7 +1,7 @@
 /**
  * @module callback/backend-body
  * Reads the backend's answer, at most `max` bytes of it. Whatever the backend sends becomes a reply
- * of at most a few KB (callback/forward), so a larger answer is a backend fault: reading it whole
+ * of at most a few KB (callback/steps/forward), so a larger answer is a backend fault: reading it whole
  * would hold it in memory per message (10 MB × 20 answers at once took 400 MB). An answer announced
  * larger by Content-Length is refused unread; one without (chunked, or compressed: the size that
  * counts is the decoded one) is read as a stream and cancelled as soon as it passes the limit, which

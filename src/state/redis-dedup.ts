@@ -24,7 +24,7 @@ import type { StateLink } from "../store/state-link";
 /** Deletes the key only while it still holds ARGV[1] (our claim). */
 const RELEASE_CLAIM = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-/** a claim lives this much longer than reply-timeout-ms: dispatch answers by then, storing takes a moment */
+/** a claim lives this much longer than reply-timeout-ms: the reply deadline answers by then, storing takes a moment */
 export const CLAIM_MARGIN_MS = 2000;
 const MAX_CLAIM_ATTEMPTS = 3;
 
