@@ -19,6 +19,7 @@ import { createSharedState, type SharedState } from "./state/index";
 import { createCallbackCore } from "./callback/core";
 import { drainCallbacks, type DrainReport } from "./callback/drain";
 import { systemClock, type Clock } from "./util/clock";
+import { createApiProxy, type ApiProxy } from "./api-proxy/index";
 
 export interface GatewayOptions {
   readonly log: Logger;
@@ -39,6 +40,8 @@ export interface Gateway extends GatewayApp {
   readonly stores: Stores;
   /** Redis dedup and replay guard on `stores.redis` when token-store is Redis, else null */
   readonly sharedState: SharedState | null;
+  /** the WeChat API proxy on the token center (SPEC §9) when `api-proxy` is configured; `serve` gives it its listener */
+  readonly apiProxy: ApiProxy | null;
   /**
    * Refuses new callbacks (503) and resolves once every accepted message has reached the backend and
    * finished, or the computed bound has passed (callback/drain). Call it before closing the stores.
@@ -72,11 +75,12 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
     createReplayGuard: sharedState?.createReplayGuard,
     core: createCallbackCore(clock),
   });
+  const apiProxy = config.apiProxy ? createApiProxy({ config, tokens: api.tokens, store: stores.tokens, clock, log, metrics, fetch: doFetch }) : null;
   let drained: Promise<DrainReport> | undefined;
   const drain = () => (drained ??= drainCallbacks(app.runtimes, log));
   const close = () => {
     sharedState?.close();
     return stores.close();
   };
-  return { ...app, config, metrics, api, stores, sharedState, drain, close };
+  return { ...app, config, metrics, api, stores, sharedState, apiProxy, drain, close };
 }

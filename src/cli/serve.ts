@@ -10,6 +10,7 @@ import { maskedSummary } from "../config/mask";
 import type { GatewayConfig } from "../config/types";
 import { createLogger, type Logger } from "../obs/log";
 import { createGateway } from "../gateway";
+import { startApiProxyServer, type ApiProxyServer } from "../api-proxy/server";
 
 export class StartError extends Error {
   constructor(message: string) {
@@ -55,6 +56,16 @@ export async function serve(cliPath: string | undefined, log: Logger = createLog
     throw new StartError(`cannot listen on ${config.listenHost || "0.0.0.0"}:${config.listenPort}: ${(err as Error).message}`);
   }
   log.info({ config: maskedSummary(config) }, `wx-gateway listening on ${server.hostname}:${server.port}`);
+  let proxyServer: ApiProxyServer | null = null;
+  if (gateway.apiProxy && config.apiProxy) {
+    try {
+      proxyServer = startApiProxyServer(gateway.apiProxy, config.apiProxy);
+    } catch (err) {
+      void server.stop(true);
+      throw new StartError(`cannot listen on ${config.apiProxy.host}:${config.apiProxy.port} (api-proxy.listen): ${(err as Error).message}`);
+    }
+    log.info(`WeChat API proxy listening on ${proxyServer.hostname}:${proxyServer.port}`);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -63,7 +74,7 @@ export async function serve(cliPath: string | undefined, log: Logger = createLog
     log.info({ signal }, "stopping: no new connections, new callbacks refused (503), draining in-flight requests");
     // a message answered `success` at its deadline may still wait for its backend call: wait for those too
     const accepted = gateway.drain();
-    const drained = server.stop(false).then(() => true);
+    const drained = Promise.all([server.stop(false), proxyServer?.stop(false)]).then(() => true);
     // the process's own shutdown bound, on real time: serve is the entry point that gives the gateway the system clock
     const timedOut = Bun.sleep(DRAIN_MS).then(() => false);
     const clean = await Promise.race([drained, timedOut]);

@@ -68,10 +68,9 @@ function resolveEndpoints(raw: RawConfig): CommonEndpointsConfig {
 
 export function resolveConfig(raw: RawConfig, source: string, env: Record<string, string | undefined> = process.env): GatewayConfig {
   const cacheDir = orNull(raw["token-cache-dir"]);
-  const listenPort = raw["listen-port"] ?? DEFAULTS.listenPort;
   return Object.freeze({
     listenHost: raw["listen-host"] ?? "",
-    listenPort,
+    listenPort: raw["listen-port"] ?? DEFAULTS.listenPort,
     services: Object.freeze(raw.services.map((s) => resolveService(s, raw))),
     tokenCacheDir: cacheDir,
     tokenStore: Object.freeze(resolveTokenStore(raw, cacheDir)),
@@ -79,7 +78,7 @@ export function resolveConfig(raw: RawConfig, source: string, env: Record<string
     wxApiBase: stripSlash(env.WX_API_BASE || raw["wx-api-base"] || DEFAULTS.wxApiBase),
     adminToken: orNull(raw["admin-token"]),
     commonEndpoints: resolveEndpoints(raw),
-    apiProxy: resolveApiProxy(raw, listenPort),
+    apiProxy: resolveApiProxy(raw),
     source,
   });
 }

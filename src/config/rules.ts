@@ -6,6 +6,8 @@ import type { RawConfig } from "./schema";
 import { ConfigError } from "./config-error";
 import { maskUrl } from "./mask";
 import { COMMON_ENDPOINT_KEYS } from "./schema";
+import { apiProxyProblem } from "./api-proxy";
+import { DEFAULTS } from "./resolve";
 
 const AES_KEY = /^[A-Za-z0-9+/]{43}$/;
 
@@ -77,4 +79,7 @@ export function checkRules(raw: RawConfig): void {
       }
     }
   }
+
+  const proxyProblem = apiProxyProblem(raw, raw["listen-port"] ?? DEFAULTS.listenPort);
+  if (proxyProblem) throw new ConfigError("api-proxy.listen", proxyProblem);
 }

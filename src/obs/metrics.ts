@@ -20,6 +20,10 @@ export interface Metrics {
   wxApiError(path: string, errcode: number): void;
   asyncReply(service: string, outcome: string): void;
   stateStoreDegraded(component: string): void;
+  /** a call through the API proxy (api-proxy/metrics): path without ids, WeChat's errcode or "unread"/"unreachable" */
+  apiProxyCall(path: string, errcode: string): void;
+  /** an API proxy call answered 45009: that API's daily quota is used up */
+  apiProxyQuotaExceeded(path: string): void;
 }
 
 export const PROCESS_METRICS_DELAY_MS = 1000;
@@ -153,6 +157,8 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const wxErrors = new PendingCounter("wxgw_wechat_api_errors_total", "WeChat API answers with a non-zero errcode (-1: network/timeout)", ["path", "errcode"]);
   const asyncReplies = new PendingCounter("wxgw_async_replies_total", "Late or oversized replies sent through message/custom/send, by outcome", ["service", "outcome"]);
   const degraded = new PendingCounter("wxgw_state_store_degraded_total", "Operations that fell back to per-instance memory because the shared store failed", ["component"]);
+  const proxyCalls = new PendingCounter("wxgw_api_proxy_calls_total", "Calls through the API proxy by WeChat API path (ids removed) and errcode", ["path", "errcode"]);
+  const proxyQuota = new PendingCounter("wxgw_api_proxy_quota_exceeded_total", "API proxy calls answered 45009 (the API's daily quota is used up), by path", ["path"]);
 
   let built: Registry | undefined;
   /** the registry, built (and prom-client loaded) on first use */
@@ -162,7 +168,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     built = new prom.Registry();
     callbacks.register(prom, built);
     built.registerMetric(latency as never);
-    for (const counter of [fallbacks, dedup, tokens, wxErrors, asyncReplies, degraded]) counter.register(prom, built);
+    for (const counter of [fallbacks, dedup, tokens, wxErrors, asyncReplies, degraded, proxyCalls, proxyQuota]) counter.register(prom, built);
     return built;
   };
   if (opts.processMetrics ?? true) {
@@ -181,5 +187,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     wxApiError: (path, errcode) => wxErrors.add(path, String(errcode)),
     asyncReply: (service, outcome) => asyncReplies.add(service, outcome),
     stateStoreDegraded: (component) => degraded.add(component),
+    apiProxyCall: (path, errcode) => proxyCalls.add(path, errcode),
+    apiProxyQuotaExceeded: (path) => proxyQuota.add(path),
   };
 }

@@ -20,14 +20,16 @@ export interface FakeCall {
   readonly query: Record<string, string>;
   /** parsed JSON body, the raw text when it is not JSON, or null */
   readonly body: unknown;
+  /** the body's bytes as they arrived (multipart uploads, binary bodies) */
+  readonly bytes: Uint8Array;
   readonly headers: Headers;
 }
 
 export interface Scripted {
   /** JSON answer (default: the normal answer of the path) */
   readonly json?: unknown;
-  /** raw text answer */
-  readonly raw?: string;
+  /** raw answer: text, bytes, or a stream (a download that arrives in parts) */
+  readonly raw?: string | Uint8Array | ReadableStream<Uint8Array>;
   readonly status?: number;
   readonly contentType?: string;
   /** more answer headers (raw answers) */
@@ -102,7 +104,8 @@ export function startFakeWechat(opts: FakeWechatOptions = {}): FakeWechat {
     port: 0,
     async fetch(req) {
       const url = new URL(req.url);
-      const text = await req.text();
+      const bytes = new Uint8Array(await req.arrayBuffer());
+      const text = new TextDecoder().decode(bytes);
       let body: unknown = null;
       if (text) {
         try {
@@ -111,7 +114,7 @@ export function startFakeWechat(opts: FakeWechatOptions = {}): FakeWechat {
           body = text;
         }
       }
-      const call: FakeCall = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, headers: req.headers };
+      const call: FakeCall = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, bytes, headers: req.headers };
       calls.push(call);
       arrived(call);
       if (call.path === "/cgi-bin/token" || call.path === "/cgi-bin/stable_token") tokenFetches++;
