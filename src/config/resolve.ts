@@ -21,10 +21,14 @@ const stripSlash = (s: string) => s.replace(/\/+$/, "");
 const orNull = (s: string | null | undefined) => (s ? s : null);
 
 function resolveService(raw: RawService, top: RawConfig): ServiceConfig {
-  const isChannelsEc = raw["is-channels-ec"] ?? false;
+  const kind = raw.kind ?? (raw["is-channels-ec"] ? "channels-ec" : "official-account");
+  const isChannelsEc = kind === "channels-ec";
+  // Mini Program users and WeCom members are not followers: cgi-bin/user/info knows none of them
+  const noUserInfo = kind !== "official-account";
   const proxy = orNull(raw["msg-proxy-pass"]);
   return Object.freeze({
     name: raw.name,
+    kind,
     workerNum: raw.workerNum ?? DEFAULTS.workerNum,
     timeoutS: raw.timeout ?? 0,
     isChannelsEc,
@@ -32,6 +36,8 @@ function resolveService(raw: RawService, top: RawConfig): ServiceConfig {
     appId: raw["wx-params"]["app-id"] ?? "",
     appSecret: raw["wx-params"]["app-secret"] ?? "",
     aesKey: orNull(raw["wx-params"]["aes-key"]),
+    corpId: raw["wx-params"]["corp-id"] ?? "",
+    agentId: String(raw["wx-params"]["agent-id"] ?? ""),
     allowPlaintext: raw["allow-plaintext"] ?? false,
     servicePath: raw["listen-endpoints"]["service-path"],
     redirectPath: orNull(raw["listen-endpoints"]["redirect-path"]),
@@ -39,12 +45,13 @@ function resolveService(raw: RawService, top: RawConfig): ServiceConfig {
     redirectUrl: orNull(raw["redirect-url"]),
     redirectUserinfoFlag: raw["redirect-userinfo-flag"] ?? "",
     replyTimeoutMs: raw["reply-timeout-ms"] ?? top["reply-timeout-ms"] ?? DEFAULTS.replyTimeoutMs,
-    // a Channels buyer is not a follower: no customer-service messages, no user/info lookups (as the Go original)
-    asyncReply: !isChannelsEc && (raw["async-reply"] ?? top["async-reply"] ?? false),
+    // a Channels buyer is not a follower: no customer-service messages, no user/info lookups (as the Go original);
+    // WeCom sends with message/send and its own token (not wired yet), not message/custom/send
+    asyncReply: !isChannelsEc && kind !== "wecom" && (raw["async-reply"] ?? top["async-reply"] ?? false),
     dedupWindowS:
       raw["dedup-window-s"] ?? top["dedup-window-s"] ?? (isChannelsEc ? DEFAULTS.channelsDedupWindowS : DEFAULTS.dedupWindowS),
     maxBodyBytes: raw["max-body-bytes"] ?? top["max-body-bytes"] ?? DEFAULTS.maxBodyBytes,
-    dontAppendUserinfo: isChannelsEc || (raw["dont-append-userinfo"] ?? top["dont-append-userinfo"] ?? false),
+    dontAppendUserinfo: noUserInfo || (raw["dont-append-userinfo"] ?? top["dont-append-userinfo"] ?? false),
   });
 }
 

@@ -2,7 +2,7 @@
  * @module config/rules
  * Cross-field rules the schema cannot express (SPEC §2): unique names and paths, URLs, the aes-key shape.
  */
-import type { RawConfig } from "./schema";
+import type { RawConfig, RawService } from "./schema";
 import { ConfigError } from "./config-error";
 import { maskUrl } from "./mask";
 import { COMMON_ENDPOINT_KEYS } from "./schema";
@@ -29,6 +29,24 @@ function isRedisUrl(s: string): boolean {
   }
 }
 
+/**
+ * What each push surface needs (SPEC §8): a WeCom app is always encrypted and answers for one corp-id;
+ * neither a Mini Program nor a WeCom app has an OAuth2 redirect.
+ */
+function checkKind(svc: RawService, at: string): void {
+  const kind = svc.kind;
+  if (kind === undefined) return;
+  if (svc["is-channels-ec"] && kind !== "channels-ec") throw new ConfigError(`${at}.kind`, `is-channels-ec is true but kind is "${kind}"`);
+  if (kind === "wecom") {
+    if (!svc["wx-params"]["aes-key"]) throw new ConfigError(`${at}.wx-params.aes-key`, "required for kind wecom (WeCom callbacks are always encrypted)");
+    if (!svc["wx-params"]["corp-id"]) throw new ConfigError(`${at}.wx-params.corp-id`, "required for kind wecom (the corp-id every message is checked against)");
+  }
+  if (kind === "wecom" || kind === "mini-program") {
+    const oauth = svc["listen-endpoints"]["redirect-path"] ? "listen-endpoints.redirect-path" : svc["redirect-url"] ? "redirect-url" : null;
+    if (oauth) throw new ConfigError(`${at}.${oauth}`, `a ${kind} service has no OAuth2 redirect`);
+  }
+}
+
 /** Throws a ConfigError naming the first broken rule. */
 export function checkRules(raw: RawConfig): void {
   const names = new Map<string, number>();
@@ -50,6 +68,7 @@ export function checkRules(raw: RawConfig): void {
     if (aes && !AES_KEY.test(aes)) {
       throw new ConfigError(`${at}.wx-params.aes-key`, "expected 43 base64 characters (EncodingAESKey), or empty/null for plaintext");
     }
+    checkKind(svc, at);
     const proxy = svc["msg-proxy-pass"];
     if (proxy && !isHttpUrl(proxy)) throw new ConfigError(`${at}.msg-proxy-pass`, `expected an http(s) URL, got "${maskUrl(proxy)}"`);
     const redirectUrl = svc["redirect-url"];

@@ -22,8 +22,13 @@ const perServiceDefaults = {
   "dont-append-userinfo": t.Optional(t.Boolean()),
 };
 
+/** The push surfaces a service can be (SPEC §8); `channels-ec` is what `is-channels-ec: true` also says. */
+export const SERVICE_KINDS = ["official-account", "channels-ec", "mini-program", "wecom"] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+
 export const RawServiceSchema = t.Object({
   name: t.String({ minLength: 1 }),
+  kind: t.Optional(t.Union(SERVICE_KINDS.map((k) => t.Literal(k)))),
   workerNum: t.Optional(PositiveInt),
   timeout: t.Optional(NonNegInt),
   "is-channels-ec": t.Optional(t.Boolean()),
@@ -32,6 +37,10 @@ export const RawServiceSchema = t.Object({
     "app-id": t.Optional(t.String()),
     "app-secret": t.Optional(NullableString),
     "aes-key": t.Optional(NullableString),
+    /** WeCom: the corp-id (企业ID), the receive id of every message */
+    "corp-id": t.Optional(t.String()),
+    /** WeCom: the app's AgentId */
+    "agent-id": t.Optional(t.Union([t.String({ pattern: "^[0-9]+$" }), NonNegInt])),
   }),
   "listen-endpoints": t.Object({
     "service-path": Path,

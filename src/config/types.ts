@@ -5,7 +5,7 @@
  * `common-endpoints` paths, which keep the file's keys.
  */
 import type { ApiProxyConfig } from "./api-proxy";
-import type { EndpointKey } from "./schema";
+import type { EndpointKey, ServiceKind } from "./schema";
 
 export type TokenStoreConfig =
   | { readonly type: "memory" }
@@ -14,6 +14,8 @@ export type TokenStoreConfig =
 
 export interface ServiceConfig {
   readonly name: string;
+  /** the push surface: its protocol profile (profiles/) */
+  readonly kind: ServiceKind;
   /** at most this many callbacks of this service are processed at once; excess ones wait */
   readonly workerNum: number;
   /** seconds; > 0 enables the timestamp window and nonce replay check */
@@ -24,6 +26,10 @@ export interface ServiceConfig {
   readonly appSecret: string;
   /** 43-character EncodingAESKey, or null for plaintext only */
   readonly aesKey: string | null;
+  /** WeCom: the corp-id (receive id); "" for other kinds */
+  readonly corpId: string;
+  /** WeCom: the app's AgentId; "" when not given */
+  readonly agentId: string;
   readonly allowPlaintext: boolean;
   readonly servicePath: string;
   readonly redirectPath: string | null;

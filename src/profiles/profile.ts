@@ -9,7 +9,7 @@
  */
 import type { TSchema } from "@sinclair/typebox";
 import type { InboundMessage } from "../wechat/message";
-import type { AddressedReply } from "../wechat/reply";
+import type { AddressedReply, NormalizedReply } from "../wechat/reply";
 
 export type Query = Record<string, string | undefined>;
 
@@ -45,6 +45,12 @@ export interface PushProfile {
   decode(body: string, signed: SignedQuery): DecodedBody;
   /** Message text → typed message; throws XmlError or MessageError (400). */
   parse(decoded: DecodedBody): InboundMessage;
+  /**
+   * The backend's JSON answer → the reply, or why WeChat gets `success` instead: for a surface whose
+   * replies differ from an Official Account's (wechat/reply-normalize `replyNormalizer` over its own
+   * union); the Official Account's `normalizeReply` when absent.
+   */
+  readonly normalizeReply?: (body: unknown) => NormalizedReply | string;
   /** The passive reply as the surface writes it, before any encryption; its size is what WeChat limits. */
   render(reply: AddressedReply): string;
   /** The HTTP answer for a reply, encrypted when the request was. */

@@ -57,7 +57,7 @@ export async function callBackend(msg: InboundMessage, route: Route, rt: Service
       return { ok: false, category: body.tooLarge ? "bad-reply" : "backend-error", reason: body.reason };
     }
     observe(rt, "ok", started);
-    const reply = normalizeReply(body.json);
+    const reply = (rt.profile.normalizeReply ?? normalizeReply)(body.json);
     return typeof reply === "string" ? { ok: false, category: "bad-reply", reason: reply } : { ok: true, reply };
   } finally {
     aborts.release(abort);
