@@ -79,7 +79,8 @@ export function createApiProxy(deps: ApiProxyDeps): ApiProxy {
       log.info({ reason: problem }, "API proxy: request refused");
       return answerError("invalidArgs", `not a WeChat API path: ${problem}`, 400);
     }
-    const route = routes.get(path);
+    // "/cgi-bin/token/" is still a token request: forwarded, it would hand the SDK a real token
+    const route = routes.get(path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
     if (route) return route(req, url);
 
     const given = accessTokens(url.search);
@@ -94,7 +95,7 @@ export function createApiProxy(deps: ApiProxyDeps): ApiProxy {
       return answerError("invalidCredential");
     }
     const { account } = check;
-    if (path === "/cgi-bin/ticket/getticket" && account.kind === "wechat" && url.searchParams.get("type") === "jsapi") {
+    if (path.replace(/\/$/, "") === "/cgi-bin/ticket/getticket" && account.kind === "wechat" && url.searchParams.get("type") === "jsapi") {
       return answerTicket(routeDeps, account, path);
     }
     return forward(req, { path, search: url.search, account });

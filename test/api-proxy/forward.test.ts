@@ -107,6 +107,21 @@ describe("forwarding with the token swapped", () => {
     expect(await counterLines(proxy.metrics, "wxgw_api_proxy_quota_exceeded_total")).toEqual(['wxgw_api_proxy_quota_exceeded_total{path="/wxa/business/:id/get"} 2']);
   });
 
+  test("an answer without a body (304) passes as it is, headers and status", async () => {
+    using upstream = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: (req) =>
+        new URL(req.url).pathname === "/cgi-bin/stable_token"
+          ? Response.json({ access_token: "REAL", expires_in: 7200 })
+          : new Response(null, { status: 304, headers: { "content-type": "application/json", etag: '"v1"' } }),
+    });
+    using proxy = startProxyGateway(proxyConfig(`http://127.0.0.1:${upstream.port}`));
+    const res = await fetch(`${proxy.url}/cgi-bin/x?access_token=${await proxyTokenOf(proxy)}`, { headers: { "if-none-match": '"v1"' } });
+    expect(res.status).toBe(304);
+    expect(res.headers.get("etag")).toBe('"v1"');
+  });
+
   test("a proxy token beside another access_token is ambiguous: 400, nothing sent", async () => {
     using proxy = startProxyGateway(proxyConfig(wechat.url));
     const token = await proxyTokenOf(proxy);

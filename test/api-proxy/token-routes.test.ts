@@ -24,6 +24,14 @@ describe("GET /cgi-bin/token and POST /cgi-bin/stable_token", () => {
     }
   });
 
+  test("with a trailing slash it is still a token request: answered here, never forwarded (WeChat would hand out a real token)", async () => {
+    using proxy = startProxyGateway(proxyConfig(wechat.url));
+    const calls = wechat.callsTo("/cgi-bin/token/").length;
+    const { body } = await json(await fetch(`${proxy.url}/cgi-bin/token/?${tokenQuery()}`));
+    expect(body.access_token).toStartWith("wxgw_");
+    expect(wechat.callsTo("/cgi-bin/token/").length).toBe(calls);
+  });
+
   test("stable_token's force_refresh:true is never passed on", async () => {
     using proxy = startProxyGateway(proxyConfig(wechat.url));
     const before = wechat.callsTo("/cgi-bin/stable_token").length;
