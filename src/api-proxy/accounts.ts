@@ -23,19 +23,11 @@ export interface ProxyAccount {
 
 export interface AccountOrigins {
   readonly wxApiBase: string;
-  /** WeCom's API origin (`wecom-api-base`, default https://qyapi.weixin.qq.com) */
+  /**
+   * WeCom's API origin (`wecom-api-base`). WeCom apps become accounts only with it: it comes with the
+   * token center's WeCom tokens (`gettoken`), which their proxy tokens stand for.
+   */
   readonly wecomApiBase?: string;
-}
-
-export const DEFAULT_WECOM_API_BASE = "https://qyapi.weixin.qq.com";
-
-/**
- * The WeCom fields a service carries once `kind: "wecom"` is configured (SPEC §8). Read through
- * this view so that the proxy works with and without them in ServiceConfig.
- */
-interface MaybeWecom {
-  readonly kind?: string;
-  readonly corpId?: string | null;
 }
 
 /** One account per service that has an id and a secret, in config order. */
@@ -43,9 +35,8 @@ export function proxyAccounts(services: readonly ServiceConfig[], origins: Accou
   const accounts: ProxyAccount[] = [];
   for (const svc of services) {
     if (!svc.appSecret) continue;
-    const wecom = svc as ServiceConfig & MaybeWecom;
-    if (wecom.kind === "wecom") {
-      if (wecom.corpId) accounts.push({ kind: "wecom", id: wecom.corpId, svc, upstream: origins.wecomApiBase ?? DEFAULT_WECOM_API_BASE });
+    if (svc.kind === "wecom") {
+      if (svc.corpId && origins.wecomApiBase) accounts.push({ kind: "wecom", id: svc.corpId, svc, upstream: origins.wecomApiBase });
     } else if (svc.appId) {
       accounts.push({ kind: "wechat", id: svc.appId, svc, upstream: origins.wxApiBase });
     }

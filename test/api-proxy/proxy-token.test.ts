@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { proxyAccounts } from "../../src/api-proxy/accounts";
 import { createProxyTokens, isProxyToken, PROXY_TOKEN_TTL_S } from "../../src/api-proxy/proxy-token";
 import { fakeTimerClock } from "../_helpers/fake-timers";
-import { makeConfig, rawConfig, rawService } from "../_helpers/config";
+import { AES_KEY, makeConfig, rawConfig, rawService } from "../_helpers/config";
 import { parseConfig } from "../../src/config/load";
 
 const config = parseConfig(
@@ -113,5 +113,13 @@ describe("accounts", () => {
       {},
     ).config;
     expect(accountsOf(c.services)).toEqual([]);
+  });
+
+  test("a WeCom app is an account (by corp-id, upstream wecom-api-base) only once wecom-api-base is known", () => {
+    const wecom = rawService("app", "/app", { kind: "wecom", "wx-params": { token: "t", "corp-id": "ww01", "app-secret": "s", "aes-key": AES_KEY } });
+    const c = parseConfig(rawConfig({}, { services: [wecom] }), "t", {}).config;
+    expect(accountsOf(c.services)).toEqual([]);
+    const [account] = proxyAccounts(c.services, { wxApiBase: "http://wechat.invalid", wecomApiBase: "http://wecom.invalid" });
+    expect(account).toMatchObject({ kind: "wecom", id: "ww01", upstream: "http://wecom.invalid" });
   });
 });
