@@ -21,6 +21,8 @@ async function until(cond: () => boolean): Promise<void> {
 
 const post = (xml: string, query = signedQuery()) => fetch(plainCallback(gw.url, "/wx", xml, query));
 const forwardedCount = () => backend.received.length;
+const dedupHits = async () =>
+  Number((await gw.metrics.registry.getMetricsAsJSON()).find((m) => m.name === "wxgw_dedup_hits_total")?.values.find((v) => v.labels.service === "svc")?.value ?? 0);
 
 describe("GET URL verification", () => {
   test("a correct signature echoes echostr", async () => {
@@ -242,10 +244,18 @@ describe("dedup absorbs WeChat's retries", () => {
     expect(replies[0]).toContain("answer");
   });
   test("3 concurrent sends while the backend is slow → one backend call, same reply", async () => {
-    backend.on("/msg/text", { delayMs: 300, json: { msg: "slow answer" } });
+    let answer!: () => void;
+    backend.on("/msg/text", { until: new Promise<void>((resolve) => (answer = resolve)), json: { msg: "slow answer" } });
     const xml = textXml("concurrent");
     const before = forwardedCount();
-    const replies = await Promise.all([post(xml), post(xml), post(xml)].map(async (p) => (await p).text()));
+    const hitsBefore = await dedupHits();
+    const pending = [post(xml), post(xml), post(xml)].map(async (p) => (await p).text());
+    await backend.whenReceived(before + 1);
+    // the two others joined the first while its answer is held
+    for (let i = 0; i < 500 && (await dedupHits()) - hitsBefore < 2; i++) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect((await dedupHits()) - hitsBefore).toBe(2);
+    answer();
+    const replies = await Promise.all(pending);
     expect(forwardedCount() - before).toBe(1);
     expect(replies.every((r) => r.includes("slow answer"))).toBe(true);
   });
@@ -263,9 +273,17 @@ describe("dedup absorbs WeChat's retries", () => {
 
 test("workerNum bounds concurrent backend calls; excess waits and is not dropped", async () => {
   const slow = startFakeBackend();
-  slow.on("*", { delayMs: 100, json: { msg: "ok" } });
+  const held: Array<() => void> = [];
+  slow.on("*", () => ({ until: new Promise<void>((resolve) => held.push(resolve)), json: { msg: "ok" } }));
   const limited = startGateway(makeConfig({ "msg-proxy-pass": slow.url, workerNum: 2, "reply-timeout-ms": 4000 }));
-  const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => fetch(plainCallback(limited.url, "/wx", textXml(`m${i}`))).then((r) => r.text())));
+  const pending = Array.from({ length: 8 }, (_, i) => fetch(plainCallback(limited.url, "/wx", textXml(`m${i}`))).then((r) => r.text()));
+  // each answer lets one waiting message in: the backend sees the next only then
+  for (let n = 2; n <= 8; n++) {
+    await slow.whenReceived(n);
+    held.shift()!();
+  }
+  for (const answer of held.splice(0)) answer();
+  const replies = await Promise.all(pending);
   expect(replies.every((r) => r.includes("ok"))).toBe(true);
   expect(slow.received.length).toBe(8);
   expect(slow.maxConcurrent).toBe(2);
