@@ -1,73 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { heapStats } from "bun:jsc";
-import { createMemoryLogger } from "../../src/obs/log";
-import { createRedisDedup, createStateLink, storedReply, type StateLink } from "../../src/state/index";
+import { storedReply } from "../../src/state/index";
 import { CLAIM_MARGIN_MS } from "../../src/state/redis-dedup";
 import { encodeStoredReply } from "../../src/callback/dedup/reply-codec";
 import type { WechatReply } from "../../src/wechat/reply";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
-import { fakeTimerClock, type FakeTimerClock } from "../_helpers/fake-timers";
+import { fakeTimerClock } from "../_helpers/fake-timers";
+import { drive, instance, slowWork, until } from "../_helpers/dedup-instances";
 
 const xmlReply = (text: string): WechatReply => ({ kind: "reply", reply: { type: "text", msg: text }, toUser: "oUser", fromUser: "gh_a", createTime: 1_700_000_000 });
-
-/** A promise the test resolves by hand: stands for a slow backend. */
-function gate<T>(): { promise: Promise<T>; open: (v: T) => void } {
-  let open!: (v: T) => void;
-  const promise = new Promise<T>((r) => (open = r));
-  return { promise, open };
-}
-
-/**
- * One "instance": its own link (connection, breaker) and its own dedup table, on the test's fake clock:
- * the polls while another instance holds a message and the breaker's pause wait for `clock`, not for time.
- */
-function instance(redis: TestRedis, prefix: string, clock: FakeTimerClock, opts: { replyTimeoutMs?: number; windowS?: number } = {}) {
-  const { log, lines } = createMemoryLogger("debug");
-  const degraded: string[] = [];
-  const metrics = { stateStoreDegraded: (c: string) => void degraded.push(c) };
-  const link = createStateLink({ url: redis.url, prefix, log, metrics, retryAfterMs: 100, now: clock.unixMs });
-  let redisCalls = 0;
-  const counted: StateLink = { ...link, prefix, degraded: link.degraded, run: (fn) => (redisCalls++, link.run(fn)) };
-  let hits = 0;
-  const dedup = createRedisDedup({
-    link: counted,
-    service: "svc",
-    windowS: opts.windowS ?? 60,
-    replyTimeoutMs: opts.replyTimeoutMs ?? 2000,
-    onHit: () => hits++,
-    now: clock.unixMs,
-    sleep: clock.sleep,
-  });
-  return { dedup, link, lines, degraded, redisCalls: () => redisCalls, hits: () => hits };
-}
-
-/** Waits (polling) for what Redis round trips bring about — never for time to pass. */
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((resolve) => setTimeout(resolve, 1));
-  expect(cond()).toBe(true);
-}
-
-/** Moves the fake clock `stepMs` at a time whenever a waiter sleeps on it, until `work` settles. */
-async function drive<T>(clock: FakeTimerClock, work: Promise<T>, stepMs = 25): Promise<T> {
-  let settled = false;
-  work.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  while (!settled) {
-    await until(() => settled || clock.pending > 0);
-    if (!settled) await clock.tick(stepMs);
-  }
-  return work;
-}
-
-/** The work of a slow backend: `started` once it runs (its instance holds the claim), answered by `answer.open`. */
-function slowWork() {
-  const started = gate<void>();
-  const answer = gate<WechatReply>();
-  let runs = 0;
-  return { started: started.promise, open: answer.open, runs: () => runs, work: () => (runs++, started.open(), answer.promise) };
-}
 
 let prefixCounter = 0;
 const freshPrefix = () => `dd${++prefixCounter}:`;
@@ -117,16 +58,14 @@ describeRedis("redis dedup across instances", () => {
 
   test("same-instance retries join locally without asking Redis again", async () => {
     const a = instance(redis, freshPrefix(), fakeTimerClock());
-    const slow = gate<WechatReply>();
-    let runs = 0;
-    const work = () => (runs++, slow.promise);
-    const first = a.dedup.run("m:2", work);
-    const retry = a.dedup.run("m:2", work);
+    const slow = slowWork();
+    const first = a.dedup.run("m:2", slow.work);
+    const retry = a.dedup.run("m:2", slow.work);
     slow.open(xmlReply("once"));
     expect(await first).toEqual(xmlReply("once"));
     expect(await retry).toEqual(xmlReply("once"));
-    expect(await a.dedup.run("m:2", work)).toEqual(xmlReply("once"));
-    expect(runs).toBe(1);
+    expect(await a.dedup.run("m:2", slow.work)).toEqual(xmlReply("once"));
+    expect(slow.runs()).toBe(1);
     expect(a.redisCalls()).toBe(2); // the claim and the stored reply
     expect(a.hits()).toBe(2);
     a.link.close();
