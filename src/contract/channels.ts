@@ -8,7 +8,7 @@
  * Channels services never append userInfo.
  */
 import { Type as t, type Static, type TProperties, type TSchema } from "@sinclair/typebox";
-import { count, idString, open, text, textId } from "./common";
+import { count, eventMsgType, idString, open, text, textId } from "./common";
 
 const orderId = idString("the order id (64-bit, as a string)");
 
@@ -17,24 +17,24 @@ function channelsEvent<P extends TProperties>(event: string, own: P) {
     ToUserName: text("the shop's original id (gh_…)"),
     FromUserName: text("the buyer's openId (a fixed value for some after-sale pushes)"),
     CreateTime: count("unix seconds"),
-    MsgType: t.Literal("event", { description: 'always "event"' }),
+    MsgType: eventMsgType,
     Event: t.Literal(event, { description: `always "${event}"` }),
     ...own,
   };
 }
 
-const orderInfo = <P extends TProperties>(own: P) =>
-  t.Object({ order_id: orderId, ...own }, open("ChannelsOrderInfo", "The order the event is about."));
+/** The order an event is about; titled per event, since each carries its own fields (one title, one shape). */
+const orderInfo = <P extends TProperties>(title: string, own: P) => t.Object({ order_id: orderId, ...own }, open(title, "The order the event is about."));
 
 export const channelsOrderPayEventSchema = t.Object(
-  channelsEvent("channels_ec_order_pay", { order_info: orderInfo({ pay_time: count("payment time, unix seconds") }) }),
+  channelsEvent("channels_ec_order_pay", { order_info: orderInfo("ChannelsOrderPayInfo", { pay_time: count("payment time, unix seconds") }) }),
   open("ChannelsOrderPayEvent", "An order was paid, forwarded to /event/channels_ec_order_pay."),
 );
 export type ChannelsOrderPayEvent = Static<typeof channelsOrderPayEventSchema>;
 
 export const channelsOrderCancelEventSchema = t.Object(
   channelsEvent("channels_ec_order_cancel", {
-    order_info: orderInfo({ cancel_type: t.Optional(count("why the order was cancelled, e.g. 1 by the buyer, 2 not paid in time (see the shop docs' 订单取消 page)")) }),
+    order_info: orderInfo("ChannelsOrderCancelInfo", { cancel_type: t.Optional(count("why the order was cancelled, e.g. 1 by the buyer, 2 not paid in time (see the shop docs' 订单取消 page)")) }),
   }),
   open("ChannelsOrderCancelEvent", "An order was cancelled, forwarded to /event/channels_ec_order_cancel."),
 );
@@ -42,14 +42,14 @@ export type ChannelsOrderCancelEvent = Static<typeof channelsOrderCancelEventSch
 
 export const channelsOrderConfirmEventSchema = t.Object(
   channelsEvent("channels_ec_order_confirm", {
-    order_info: orderInfo({ confirm_type: t.Optional(count("1 confirmed by the buyer, 2 confirmed automatically on timeout")) }),
+    order_info: orderInfo("ChannelsOrderConfirmInfo", { confirm_type: t.Optional(count("1 confirmed by the buyer, 2 confirmed automatically on timeout")) }),
   }),
   open("ChannelsOrderConfirmEvent", "The buyer confirmed receipt, forwarded to /event/channels_ec_order_confirm."),
 );
 export type ChannelsOrderConfirmEvent = Static<typeof channelsOrderConfirmEventSchema>;
 
 export const channelsOrderSettleEventSchema = t.Object(
-  channelsEvent("channels_ec_order_settle", { order_info: orderInfo({ settle_time: count("settlement time, unix seconds") }) }),
+  channelsEvent("channels_ec_order_settle", { order_info: orderInfo("ChannelsOrderSettleInfo", { settle_time: count("settlement time, unix seconds") }) }),
   open("ChannelsOrderSettleEvent", "An order was settled, forwarded to /event/channels_ec_order_settle."),
 );
 export type ChannelsOrderSettleEvent = Static<typeof channelsOrderSettleEventSchema>;
@@ -75,7 +75,7 @@ export const genericChannelsEventSchema = t.Object(
     ToUserName: t.Optional(text("the shop's original id (gh_…)")),
     FromUserName: t.Optional(text("an openId or a fixed value, depending on the event")),
     CreateTime: t.Optional(count("unix seconds")),
-    MsgType: t.Literal("event", { description: 'always "event"' }),
+    MsgType: eventMsgType,
     Event: text("the event name, also the last segment of the URL"),
     product_id: t.Optional(idString("the product id, in product events (product_spu_audit, …)")),
     sku_id: t.Optional(idString("the SKU id, in product and stock events")),

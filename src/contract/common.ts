@@ -71,6 +71,9 @@ export const userInfoFields = {
   userInfoError: t.Optional(text('why userInfo is null; "" when the lookup succeeded')),
 };
 
+/** `MsgType` of every event; titled, so a generator names its type once (EventMsgType) rather than after whichever event it met first. */
+export const eventMsgType = t.Literal("event", { title: "EventMsgType", description: 'always "event"' });
+
 /** The four header fields of every XML callback. */
 export const headerFields = {
   ToUserName: text("the account's original id (gh_…)"),
@@ -100,7 +103,7 @@ export function messageProperties<P extends TProperties>(type: string, own: P) {
 export function eventProperties<P extends TProperties>(event: string, own: P) {
   return {
     ...headerFields,
-    MsgType: t.Literal("event", { description: 'always "event"' }),
+    MsgType: eventMsgType,
     Event: t.Literal(event, { description: `the event name, always "${event}" (case-sensitive)` }),
     ...own,
     ...userInfoFields,

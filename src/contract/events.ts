@@ -8,7 +8,7 @@
  * too and matches the generic schema.
  */
 import { Type as t, type Static, type TSchema } from "@sinclair/typebox";
-import { count, eventProperties, headerFields, open, text, userInfoFields } from "./common";
+import { count, eventMsgType, eventProperties, headerFields, open, text, userInfoFields } from "./common";
 import { accountEventSchemas, type AccountEvent } from "./events-account";
 import { cardEventSchemas, type CardEvent } from "./events-card";
 import {
@@ -82,7 +82,7 @@ export type ViewEvent = Static<typeof viewEventSchema>;
 export const genericEventSchema = t.Object(
   {
     ...headerFields,
-    MsgType: t.Literal("event", { description: 'always "event"' }),
+    MsgType: eventMsgType,
     Event: text("WeChat's event name, also the last segment of the URL"),
     EventKey: t.Optional(text("the event's key, when it has one")),
     ResultCount: t.Optional(count("a result count, when an event carries one (an integer, like every count)")),

@@ -8,6 +8,8 @@
 import { Type as t, type Static } from "@sinclair/typebox";
 import { open } from "./common";
 
+/** The discriminator of a reply type. */
+const kind = <T extends string>(type: T) => t.Literal(type, { description: `the reply type, always "${type}"` });
 const msg = (what: string) => t.String({ description: `${what}; "" means: do not reply (the gateway answers success)` });
 
 export const textReplySchema = t.Object(
@@ -21,15 +23,15 @@ export const textReplySchema = t.Object(
 );
 export type TextReply = Static<typeof textReplySchema>;
 
-export const imageReplySchema = t.Object({ type: t.Literal("image"), msg: msg("MediaId of the picture") }, open("ImageReply", "Reply with a picture."));
+export const imageReplySchema = t.Object({ type: kind("image"), msg: msg("MediaId of the picture") }, open("ImageReply", "Reply with a picture."));
 export type ImageReply = Static<typeof imageReplySchema>;
 
-export const voiceReplySchema = t.Object({ type: t.Literal("voice"), msg: msg("MediaId of the voice") }, open("VoiceReply", "Reply with a voice message."));
+export const voiceReplySchema = t.Object({ type: kind("voice"), msg: msg("MediaId of the voice") }, open("VoiceReply", "Reply with a voice message."));
 export type VoiceReply = Static<typeof voiceReplySchema>;
 
 export const videoReplySchema = t.Object(
   {
-    type: t.Literal("video"),
+    type: kind("video"),
     msg: msg("MediaId of the video"),
     title: t.Optional(t.String({ description: "video title" })),
     desc: t.Optional(t.String({ description: "video description" })),
@@ -40,7 +42,7 @@ export type VideoReply = Static<typeof videoReplySchema>;
 
 export const musicReplySchema = t.Object(
   {
-    type: t.Literal("music"),
+    type: kind("music"),
     title: t.Optional(t.String({ description: "music title" })),
     desc: t.Optional(t.String({ description: "music description" })),
     musicUrl: t.Optional(t.String({ description: "music URL" })),
@@ -63,21 +65,21 @@ export const newsArticleSchema = t.Object(
 export type NewsArticle = Static<typeof newsArticleSchema>;
 
 export const newsReplySchema = t.Object(
-  { type: t.Literal("news"), articles: t.Array(newsArticleSchema, { minItems: 1, maxItems: 8, description: "1 to 8 articles (WeChat's limit)" }) },
+  { type: kind("news"), articles: t.Array(newsArticleSchema, { minItems: 1, maxItems: 8, description: "1 to 8 articles (WeChat's limit)" }) },
   open("NewsReply", "Reply with articles (图文消息)."),
 );
 export type NewsReply = Static<typeof newsReplySchema>;
 
 export const transferReplySchema = t.Object(
   {
-    type: t.Literal("transfer_customer_service"),
+    type: kind("transfer_customer_service"),
     kfAccount: t.Optional(t.String({ description: "a specific customer-service account (kf2001@gh_…); any available one when absent" })),
   },
   open("TransferCustomerServiceReply", "Hand the conversation to WeChat's customer service (多客服)."),
 );
 export type TransferCustomerServiceReply = Static<typeof transferReplySchema>;
 
-export const successReplySchema = t.Object({ type: t.Literal("success") }, open("SuccessReply", "No reply: the gateway answers WeChat plain success."));
+export const successReplySchema = t.Object({ type: kind("success") }, open("SuccessReply", "No reply: the gateway answers WeChat plain success."));
 export type SuccessReply = Static<typeof successReplySchema>;
 
 /** The backend's answer to a forwarded message or event of an Official Account. */
