@@ -1,9 +1,11 @@
 /**
  * @module cli/simulate
- * `wx-gateway simulate`: plays WeChat against a running gateway. Builds a message of any type, signs it
- * with the service's token, encrypts it when the service has an aes-key, posts it, decrypts the reply
- * and prints it readably; --repeat/--concurrency print a latency summary.
+ * `wx-gateway simulate`: plays WeChat against a running gateway. Builds a message of any type (XML for
+ * an Official Account, JSON for a Channels shop) or takes one from a file (--body), signs it with the
+ * service's token, encrypts it when the service has an aes-key, posts it, decrypts the reply and prints
+ * it readably; --repeat/--concurrency print a latency summary.
  */
+import { readFileSync } from "node:fs";
 import { loadConfig, locateConfig } from "../config/load";
 import { xmlFields } from "../contract/fields";
 import type { ServiceConfig } from "../config/types";
@@ -18,6 +20,8 @@ export interface SimulateOptions {
   readonly service: ServiceConfig;
   /** message fields; MsgId is renewed per request unless sameId */
   readonly fields: Record<string, string>;
+  /** the message as WeChat writes it, sent as is instead of one built from `fields` */
+  readonly body?: string;
   readonly repeat: number;
   readonly concurrency: number;
   readonly sameId: boolean;
@@ -38,6 +42,17 @@ let seq = 0;
 export function buildMessageXml(fields: Record<string, string>): string {
   const inner = Object.entries(fields).map(([k, v]) => `<${k}>${xmlFields.has(k) && /^\d+$/.test(v) ? v : cdata(v)}</${k}>`);
   return `<xml>${inner.join("")}</xml>`;
+}
+
+/** A Channels shop event as WeChat writes it: JSON, digits (ids, times) as bare numbers. */
+export function buildMessageJson(fields: Record<string, string>): string {
+  return `{${Object.entries(fields).map(([k, v]) => `${JSON.stringify(k)}:${/^\d+$/.test(v) ? v : JSON.stringify(v)}`).join(",")}}`;
+}
+
+/** The fields shown and used for the request (openid, the envelope's ToUserName) of a message given as text. */
+export function fieldsOfMessage(message: string): Record<string, string> {
+  const parsed: Record<string, unknown> = message.trimStart().startsWith("{") ? JSON.parse(message) : parseWechatXml(message);
+  return Object.fromEntries(Object.entries(parsed).flatMap(([k, v]) => (typeof v === "string" || typeof v === "number" ? [[k, String(v)]] : [])));
 }
 
 /** Message fields from command-line flags. */
@@ -71,17 +86,19 @@ async function sendOnce(opts: SimulateOptions, fields: Record<string, string>): 
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = `sim${Date.now()}${++seq}`;
   const query = new URLSearchParams({ signature: wechatSignature([svc.token, timestamp, nonce]), timestamp, nonce, openid: fields.FromUserName ?? "" });
-  const xml = buildMessageXml(fields);
-  let body = xml;
+  const json = svc.isChannelsEc;
+  const message = opts.body ?? (json ? buildMessageJson(fields) : buildMessageXml(fields));
+  let body = message;
   const crypto = svc.aesKey ? createMessageCrypto(svc.aesKey, svc.appId) : null;
   if (crypto) {
-    const encrypt = crypto.encrypt(xml);
+    const encrypt = crypto.encrypt(message);
     query.set("encrypt_type", "aes");
     query.set("msg_signature", wechatSignature([svc.token, timestamp, nonce, encrypt]));
-    body = `<xml><ToUserName>${cdata(fields.ToUserName ?? "")}</ToUserName><Encrypt>${cdata(encrypt)}</Encrypt></xml>`;
+    const to = fields.ToUserName ?? "";
+    body = json ? JSON.stringify({ ToUserName: to, Encrypt: encrypt }) : `<xml><ToUserName>${cdata(to)}</ToUserName><Encrypt>${cdata(encrypt)}</Encrypt></xml>`;
   }
   const started = performance.now();
-  const res = await fetch(`${opts.url}${svc.servicePath}?${query}`, { method: "POST", body, headers: { "content-type": "text/xml" } });
+  const res = await fetch(`${opts.url}${svc.servicePath}?${query}`, { method: "POST", body, headers: { "content-type": json ? "application/json" : "text/xml" } });
   const text = await res.text();
   const ms = performance.now() - started;
   const encrypt = crypto && text.startsWith("<xml>") ? extractXmlEncrypt(text) : null;
@@ -136,10 +153,12 @@ export async function simulate(args: ParsedArgs, print: (line: string) => void =
     return 2;
   }
   const host = !config.listenHost || config.listenHost === "0.0.0.0" ? "127.0.0.1" : config.listenHost;
+  const body = args.flags.body ? readFileSync(args.flags.body, "utf8") : undefined;
   const opts: SimulateOptions = {
     url: (args.flags.url ?? `http://${host}:${config.listenPort}`).replace(/\/$/, ""),
     service,
-    fields: fieldsFromFlags(args.flags),
+    fields: body === undefined ? fieldsFromFlags(args.flags) : fieldsOfMessage(body),
+    body,
     repeat: Math.max(1, Number(args.flags.repeat ?? 1) || 1),
     concurrency: Math.max(1, Number(args.flags.concurrency ?? 1) || 1),
     sameId: args.flags["same-id"] === "true",
