@@ -1,0 +1,3 @@
+module wx-gateway-example
+
+go 1.19
