@@ -35,20 +35,44 @@ export interface Limiter {
   readonly draining: boolean;
 }
 
-export function createLimiter(max: number): Limiter {
-  let active = 0;
+/** What a limiter counts besides its slots: admitted and not released, and whether it drains. */
+export interface Admissions extends Pick<Limiter, "admit" | "drain" | "outstanding" | "draining"> {
+  /** an admitted job released its slot */
+  done(): void;
+}
+
+/** The admission count of one limiter (workers/shared-limiter keeps it per worker too). */
+export function createAdmissions(): Admissions {
   let outstanding = 0;
   let draining = false;
   let idle: (() => void) | null = null;
   let drained: Promise<void> | null = null;
-  // a ring would avoid shift()'s copying, but the queue is empty unless the backend is saturated
-  const queue: Job[] = [];
   return {
     admit() {
       if (draining) return false;
       outstanding++;
       return true;
     },
+    done() {
+      if (outstanding > 0 && --outstanding === 0 && idle !== null) idle();
+    },
+    drain() {
+      draining = true;
+      drained ??= outstanding === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
+      return drained;
+    },
+    get outstanding() { return outstanding; },
+    get draining() { return draining; },
+  };
+}
+
+export function createLimiter(max: number): Limiter {
+  let active = 0;
+  const admissions = createAdmissions();
+  // a ring would avoid shift()'s copying, but the queue is empty unless the backend is saturated
+  const queue: Job[] = [];
+  return {
+    admit: () => admissions.admit(),
     enter(job) {
       if (active < max) {
         active++;
@@ -58,20 +82,16 @@ export function createLimiter(max: number): Limiter {
       }
     },
     release() {
-      if (outstanding > 0 && --outstanding === 0 && idle !== null) idle();
+      admissions.done();
       // the slot is handed over, active unchanged
       const next = queue.shift();
       if (next !== undefined) next.run();
       else if (active > 0) active--;
     },
-    drain() {
-      draining = true;
-      drained ??= outstanding === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
-      return drained;
-    },
-    get outstanding() { return outstanding; },
+    drain: () => admissions.drain(),
+    get outstanding() { return admissions.outstanding; },
     get active() { return active; },
     get waiting() { return queue.length; },
-    get draining() { return draining; },
+    get draining() { return admissions.draining; },
   };
 }

@@ -15,8 +15,8 @@
  */
 
 /** int32s per record: key hash high, key hash low, body fingerprint, expiry (0 = never used) */
-const RECORD = 4;
-const MIN_SLOTS = 1 << 12;
+export const RECORD = 4;
+export const MIN_SLOTS = 1 << 12;
 /** 2^22 slots: 64 MiB, up to 3,145,728 nonces in the window */
 export const DEFAULT_MAX_SLOTS = 1 << 22;
 
@@ -27,11 +27,12 @@ export type NonceVerdict = "new" | "same" | "other" | "full";
 const usable = (slots: number) => (slots >> 2) * 3;
 
 export class NonceTable {
-  private slots = new Int32Array(MIN_SLOTS * RECORD);
+  // protected: workers/shared-replay keeps them in memory shared by worker threads
+  protected slots: Int32Array<ArrayBufferLike> = new Int32Array(MIN_SLOTS * RECORD);
   /** records that are not empty: live or expired */
-  private used = 0;
+  protected used = 0;
   /** the time of the last rebuild at the largest size */
-  private lastFullRebuild = Number.NaN;
+  protected lastFullRebuild = Number.NaN;
 
   constructor(private readonly maxSlots: number = DEFAULT_MAX_SLOTS) {
     if (maxSlots < MIN_SLOTS || (maxSlots & (maxSlots - 1)) !== 0) throw new RangeError(`maxSlots must be a power of two ≥ ${MIN_SLOTS}`);
@@ -102,8 +103,8 @@ export class NonceTable {
 
   /** Moves the unexpired records into a new table of `size` slots. */
   private rehash(now: number, size: number): void {
-    const old = this.slots;
-    const slots = new Int32Array(size * RECORD);
+    const old = this.detach();
+    const slots = this.allocate(size * RECORD);
     const mask = size - 1;
     for (let at = 0; at < old.length; at += RECORD) {
       if (old[at + 3]! <= now) continue;
@@ -112,6 +113,16 @@ export class NonceTable {
       for (let k = 0; k < RECORD; k++) slots[i * RECORD + k] = old[at + k]!;
     }
     this.slots = slots;
+  }
+
+  /** The records before a rehash, kept apart from the memory `allocate` returns. */
+  protected detach(): Int32Array<ArrayBufferLike> {
+    return this.slots;
+  }
+
+  /** Zeroed memory for `ints` int32s of records. */
+  protected allocate(ints: number): Int32Array<ArrayBufferLike> {
+    return new Int32Array(ints);
   }
 
   /**

@@ -28,12 +28,16 @@ export interface MemoryReplayOptions {
   readonly maxSlots?: number;
   /** hash seed; random by default */
   readonly seed?: number;
+  /** the table (workers/shared-replay passes one shared by worker threads); a NonceTable of `maxSlots` by default */
+  readonly table?: Pick<NonceTable, "check">;
+  /** unix ms from which the table counts seconds (shared tables share it); `now()` by default */
+  readonly epoch?: number;
 }
 
 export function createMemoryReplayGuard(windowS: number, now: () => number = Date.now, opts: MemoryReplayOptions = {}): ReplayGuard {
-  const table = new NonceTable(opts.maxSlots ?? DEFAULT_MAX_SLOTS);
+  const table = opts.table ?? new NonceTable(opts.maxSlots ?? DEFAULT_MAX_SLOTS);
   const seed = opts.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]!;
-  const epoch = now();
+  const epoch = opts.epoch ?? now();
   // a timestamp is accepted for ±windowS, so a nonce must be remembered for twice that; the table
   // counts whole seconds from `epoch` (from 1: 0 marks an empty record), +1 since they round down
   const lifeS = Math.ceil(2 * windowS) + 1;
