@@ -7,6 +7,7 @@
  */
 import type { WechatReply } from "../wechat/reply";
 import { InflightTable } from "./dedup/inflight-table";
+import { keyHash } from "./dedup/key-hash";
 import { decodeStoredReply, encodeStoredReply } from "./dedup/reply-codec";
 import { ReplyTable } from "./dedup/reply-table";
 
@@ -42,26 +43,28 @@ export function createMemoryDedup(windowS: number, hooks: DedupHooks = {}): Dedu
   return {
     run(key, work) {
       rotate();
-      const pending = inflight.get(key);
+      // hashed once for every table below (dedup/key-hash)
+      const hash = keyHash(key);
+      const pending = inflight.get(key, hash);
       if (pending !== undefined) {
         hooks.onHit?.();
         return pending;
       }
-      const stored = current.get(key) ?? previous?.get(key);
+      const stored = current.get(key, hash) ?? previous?.get(key, hash);
       const answered = stored === undefined ? null : decodeStoredReply(stored);
       if (answered !== null) {
         hooks.onHit?.();
         return Promise.resolve(answered);
       }
       const result = work();
-      inflight.set(key, result);
+      inflight.set(key, result, hash);
       result.then(
         (reply) => {
-          inflight.delete(key);
-          current.set(key, encodeStoredReply(reply));
+          inflight.delete(key, hash);
+          current.set(key, encodeStoredReply(reply), hash);
         },
         // a failure is not an answer: let a retry try again
-        () => inflight.delete(key),
+        () => inflight.delete(key, hash),
       );
       return result;
     },

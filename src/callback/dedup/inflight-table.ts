@@ -6,9 +6,10 @@
  * `BUN_JSC_logGC`, Bun 1.3 and 1.4: docs/performance.md); plain arrays written in place do not.
  * Open addressing with linear probing over the key's 32-bit hash (computed here; a test may pass its
  * own hash to force collisions); a delete shifts the entries after it back, so there are no tombstones
- * and a probe ends at the first empty slot.
+ * and a probe ends at the first empty slot. The memory dedup hashes a key once and passes the hash to
+ * every call (and to the reply tables): the default parameter only hashes for callers that do not.
  */
-const keyHash = (key: string): number => Bun.hash.xxHash32(key) | 0;
+import { keyHash } from "./key-hash";
 
 export class InflightTable<V> {
   private hashes = new Int32Array(64);
@@ -23,14 +24,14 @@ export class InflightTable<V> {
     return this.count;
   }
 
-  get(key: string): V | undefined {
-    const i = this.slotOf(key, this.hash(key));
+  /** @param hash the key's hash by this table's function (computed when not given) */
+  get(key: string, hash: number = this.hash(key)): V | undefined {
+    const i = this.slotOf(key, hash);
     return i < 0 ? undefined : this.values[i];
   }
 
   /** Adds or replaces the value for a key. */
-  set(key: string, value: V): void {
-    const hash = this.hash(key);
+  set(key: string, value: V, hash: number = this.hash(key)): void {
     if ((this.count + 1) * 2 > this.keys.length) this.grow();
     const { keys, hashes } = this;
     const mask = keys.length - 1;
@@ -46,8 +47,8 @@ export class InflightTable<V> {
     this.count++;
   }
 
-  delete(key: string): void {
-    let i = this.slotOf(key, this.hash(key));
+  delete(key: string, hash: number = this.hash(key)): void {
+    let i = this.slotOf(key, hash);
     if (i < 0) return;
     const { keys, hashes } = this;
     const mask = keys.length - 1;

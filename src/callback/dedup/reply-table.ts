@@ -9,11 +9,10 @@
  * compared on a hash match. Entries are never removed one by one: a table is dropped whole when its
  * window has passed.
  */
+import { keyHash } from "./key-hash";
 
 /** chunk size, and the span of one chunk in an entry address (chunk * SPAN + offset) */
 const CHUNK = 1 << 20;
-
-const keyHash = (key: string): number => Bun.hash.xxHash32(key) | 0;
 
 export class ReplyTable {
   /** open-addressing index, two ints per slot: [hash, entry address + 1]; address 0 = empty slot */
@@ -36,8 +35,8 @@ export class ReplyTable {
     return this.chunks.length === 0 ? 0 : (this.chunks.length - 1) * CHUNK + this.used;
   }
 
-  get(key: string): string | undefined {
-    const hash = this.hash(key);
+  /** @param hash the key's hash by this table's function (computed when not given) */
+  get(key: string, hash: number = this.hash(key)): string | undefined {
     const index = this.index;
     const mask = (index.length >> 1) - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
@@ -48,8 +47,7 @@ export class ReplyTable {
   }
 
   /** Stores the value for a key not in the table (an existing key keeps its first value). */
-  set(key: string, value: string): void {
-    const hash = this.hash(key);
+  set(key: string, value: string, hash: number = this.hash(key)): void {
     if ((this.count + 1) * 2 > this.index.length >> 1) this.resizeIndex(this.index.length);
     const index = this.index;
     const mask = (index.length >> 1) - 1;

@@ -56,4 +56,17 @@ describe("InflightTable", () => {
     expect(table.get("a")).toBe(2);
     expect(table.size).toBe(1);
   });
+
+  test("a hash the caller computed once serves get, set and delete without hashing again", () => {
+    const table = new InflightTable<number>(() => {
+      throw new Error("hashed again");
+    });
+    table.set("m:1", 1, 5);
+    table.set("m:2", 2, 5);
+    expect(table.get("m:1", 5)).toBe(1);
+    table.delete("m:1", 5);
+    expect(table.get("m:1", 5)).toBeUndefined();
+    expect(table.get("m:2", 5)).toBe(2);
+    expect(table.size).toBe(1);
+  });
 });

@@ -26,6 +26,17 @@ describe("ReplyTable", () => {
     expect(table.size).toBe(2);
   });
 
+  test("a hash the caller computed once serves get and set without hashing again", () => {
+    const table = new ReplyTable(() => {
+      throw new Error("hashed again");
+    });
+    table.set("m:1", value(1), 9);
+    table.set("m:2", value(2), 9);
+    expect(table.get("m:1", 9)).toBe(value(1));
+    expect(table.get("m:2", 9)).toBe(value(2));
+    expect(table.get("m:3", 9)).toBeUndefined();
+  });
+
   test("ASCII, control, non-ASCII and surrogate-pair strings of several lengths come back as they were stored", () => {
     const table = new ReplyTable();
     const texts = [64, 63, 65, 1, 0].map((n) => "x".repeat(n));
