@@ -8,7 +8,7 @@ import type { ServiceConfig } from "../config/types";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import { createProfile, type PushProfile } from "../profiles/index";
-import type { NormalizedReply } from "../wechat/reply";
+import type { OutgoingMessage } from "../wechat/custom-message";
 import type { UserInfoLookup } from "../wxapi/user";
 import { createMemoryDedup, type Dedup } from "./dedup";
 import { createMemoryReplayGuard, type ReplayGuard } from "./replay";
@@ -16,8 +16,8 @@ import { createCallbackCore, type CallbackCore } from "./core";
 import { createLimiter, type Limiter } from "./limiter";
 
 export type { UserInfoLookup };
-/** delivers a reply through the customer-service message API (async-reply) */
-export type AsyncReplySender = (svc: ServiceConfig, toUser: string, reply: NormalizedReply) => Promise<void>;
+/** sends a reply as a message of the service's API (async-reply): the profile's `asyncMessage` */
+export type AsyncReplySender = (svc: ServiceConfig, message: OutgoingMessage) => Promise<void>;
 
 export interface ServiceDeps {
   readonly log: Logger;

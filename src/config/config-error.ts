@@ -26,7 +26,7 @@ export function pointerToPath(pointer: string): string {
 /** Keys whose values are secrets, and keys that hold secrets below them. */
 const SECRET_KEYS = new Set(["token", "app-secret", "aes-key", "admin-token", "wx-params"]);
 /** Keys whose values are URLs that may carry credentials. */
-const URL_KEYS = new Set(["msg-proxy-pass", "redirect-url", "wx-api-base", "url"]);
+const URL_KEYS = new Set(["msg-proxy-pass", "redirect-url", "wx-api-base", "wecom-api-base", "url"]);
 
 /**
  * What a config error says it got at `path`: the value itself only where that is safe and helps (a

@@ -14,6 +14,7 @@ export const DEFAULTS = {
   channelsDedupWindowS: 14400,
   maxBodyBytes: 262144,
   wxApiBase: "https://api.weixin.qq.com",
+  wecomApiBase: "https://qyapi.weixin.qq.com",
   redisPrefix: "wxgw:",
 } as const;
 
@@ -23,8 +24,9 @@ const orNull = (s: string | null | undefined) => (s ? s : null);
 function resolveService(raw: RawService, top: RawConfig): ServiceConfig {
   const kind = raw.kind ?? (raw["is-channels-ec"] ? "channels-ec" : "official-account");
   const isChannelsEc = kind === "channels-ec";
-  // Mini Program users and WeCom members are not followers: cgi-bin/user/info knows none of them
-  const noUserInfo = kind !== "official-account";
+  // Mini Program users and WeCom members are not followers: cgi-bin/user/info knows none of them. A WeCom
+  // app may look its members up with user/get, but only when the service asks for it (SPEC §8)
+  const noUserInfo = kind === "wecom" ? raw["dont-append-userinfo"] !== false : kind !== "official-account";
   const proxy = orNull(raw["msg-proxy-pass"]);
   return Object.freeze({
     name: raw.name,
@@ -45,9 +47,8 @@ function resolveService(raw: RawService, top: RawConfig): ServiceConfig {
     redirectUrl: orNull(raw["redirect-url"]),
     redirectUserinfoFlag: raw["redirect-userinfo-flag"] ?? "",
     replyTimeoutMs: raw["reply-timeout-ms"] ?? top["reply-timeout-ms"] ?? DEFAULTS.replyTimeoutMs,
-    // a Channels buyer is not a follower: no customer-service messages, no user/info lookups (as the Go original);
-    // WeCom sends with message/send and its own token (not wired yet), not message/custom/send
-    asyncReply: !isChannelsEc && kind !== "wecom" && (raw["async-reply"] ?? top["async-reply"] ?? false),
+    // a Channels buyer is not a follower: no customer-service messages, no user/info lookups (as the Go original)
+    asyncReply: !isChannelsEc && (raw["async-reply"] ?? top["async-reply"] ?? false),
     dedupWindowS:
       raw["dedup-window-s"] ?? top["dedup-window-s"] ?? (isChannelsEc ? DEFAULTS.channelsDedupWindowS : DEFAULTS.dedupWindowS),
     maxBodyBytes: raw["max-body-bytes"] ?? top["max-body-bytes"] ?? DEFAULTS.maxBodyBytes,
@@ -83,6 +84,7 @@ export function resolveConfig(raw: RawConfig, source: string, env: Record<string
     tokenStore: Object.freeze(resolveTokenStore(raw, cacheDir)),
     tokenApi: raw["token-api"] ?? "stable",
     wxApiBase: stripSlash(env.WX_API_BASE || raw["wx-api-base"] || DEFAULTS.wxApiBase),
+    wecomApiBase: stripSlash(env.WECOM_API_BASE || raw["wecom-api-base"] || DEFAULTS.wecomApiBase),
     adminToken: orNull(raw["admin-token"]),
     commonEndpoints: resolveEndpoints(raw),
     apiProxy: resolveApiProxy(raw),

@@ -30,7 +30,8 @@ function isRedisUrl(s: string): boolean {
 }
 
 /**
- * What each push surface needs (SPEC §8): a WeCom app is always encrypted and answers for one corp-id;
+ * What each push surface needs (SPEC §8): a WeCom app is always encrypted and answers for one corp-id,
+ * and its Secret belongs to one agent;
  * neither a Mini Program nor a WeCom app has an OAuth2 redirect.
  */
 function checkKind(svc: RawService, at: string): void {
@@ -40,6 +41,10 @@ function checkKind(svc: RawService, at: string): void {
   if (kind === "wecom") {
     if (!svc["wx-params"]["aes-key"]) throw new ConfigError(`${at}.wx-params.aes-key`, "required for kind wecom (WeCom callbacks are always encrypted)");
     if (!svc["wx-params"]["corp-id"]) throw new ConfigError(`${at}.wx-params.corp-id`, "required for kind wecom (the corp-id every message is checked against)");
+    // an app's Secret gets that app's token, kept per corp-id and agent-id; message/send names the agent too
+    if (svc["wx-params"]["app-secret"] && svc["wx-params"]["agent-id"] === undefined) {
+      throw new ConfigError(`${at}.wx-params.agent-id`, "required with app-secret for kind wecom (tokens and message/send are per app)");
+    }
   }
   if (kind === "wecom" || kind === "mini-program") {
     const oauth = svc["listen-endpoints"]["redirect-path"] ? "listen-endpoints.redirect-path" : svc["redirect-url"] ? "redirect-url" : null;

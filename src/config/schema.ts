@@ -38,7 +38,7 @@ export const RawServiceSchema = t.Object({
     "app-secret": t.Optional(NullableString),
     "aes-key": t.Optional(NullableString),
     /** WeCom: the corp-id (企业ID), the receive id of every message */
-    "corp-id": t.Optional(t.String()),
+    "corp-id": t.Optional(t.String({ pattern: "^[A-Za-z0-9_-]+$" })),
     /** WeCom: the app's AgentId */
     "agent-id": t.Optional(t.Union([t.String({ pattern: "^[0-9]+$" }), NonNegInt])),
   }),
@@ -80,6 +80,7 @@ export const RawConfigSchema = t.Object({
   "token-cache-dir": t.Optional(NullableString),
   "common-endpoints": t.Optional(CommonEndpointsSchema),
   "wx-api-base": t.Optional(t.String({ pattern: "^https?://" })),
+  "wecom-api-base": t.Optional(t.String({ pattern: "^https?://" })),
   "token-api": t.Optional(t.Union([t.Literal("stable"), t.Literal("classic")])),
   "token-store": t.Optional(TokenStoreSchema),
   "admin-token": t.Optional(NullableString),

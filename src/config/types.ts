@@ -57,6 +57,8 @@ export interface GatewayConfig {
   readonly tokenApi: "stable" | "classic";
   /** origin of every WeChat API call, no trailing slash */
   readonly wxApiBase: string;
+  /** origin of every WeCom API call (gettoken, message/send, user/get), no trailing slash */
+  readonly wecomApiBase: string;
   readonly adminToken: string | null;
   readonly commonEndpoints: CommonEndpointsConfig;
   /** the WeChat API proxy's listener (SPEC §9); null when `api-proxy` is not configured */

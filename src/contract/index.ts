@@ -1,18 +1,23 @@
 /**
  * @module contract
  * The backend contract in one module (SPEC §5): the schema of every forwarded body by backend path,
- * the reply, the OAuth2 forward body, and their TypeScript types. Read by `wx-gateway schema`, the
- * OpenAPI document and the tests; TypeScript backends can import the types from here.
+ * the reply, the OAuth2 forward body, and their TypeScript types — for every push surface (SPEC §8):
+ * `surfaceContracts` says what a service of each `kind` forwards and may be answered. Read by
+ * `wx-gateway schema`, the OpenAPI document and the tests; TypeScript backends can import the types from here.
  */
 import type { TSchema } from "@sinclair/typebox";
+import type { ServiceKind } from "../config/schema";
 import { channelsEventSchemas, genericChannelsEventSchema } from "./channels";
 import { eventSchemas, genericEventSchema } from "./events";
 import { genericMessageSchema, messageSchemas } from "./messages";
 import { backendReplySchema, channelsReplySchema } from "./reply";
 import { oauth2ForwardSchema } from "./oauth2";
+import { miniProgramReplySchema, miniProgramSchemas } from "./mini-program";
+import { genericWecomBodySchema, wecomReplySchema, wecomSchemas } from "./wecom";
 
 export { backendReplySchema, channelsReplySchema, genericChannelsEventSchema, genericEventSchema, genericMessageSchema, oauth2ForwardSchema };
 export { channelsEventSchemas, eventSchemas, messageSchemas };
+export { genericWecomBodySchema, miniProgramReplySchema, miniProgramSchemas, wecomReplySchema, wecomSchemas };
 export { userInfoSchema } from "./common";
 
 function byPath(prefix: string, schemas: Record<string, TSchema>): Record<string, TSchema> {
@@ -29,24 +34,45 @@ export const forwardedSchemas: Readonly<Record<string, TSchema>> = Object.freeze
   ...byPath("/event/", channelsEventSchemas),
 });
 
+/** What the backend of one push surface receives and may answer. */
+export interface SurfaceContract {
+  /** bodies with a schema of their own, by backend path */
+  readonly forwarded: Readonly<Record<string, TSchema>>;
+  /** any other `/msg/<MsgType>` */
+  readonly genericMessage: TSchema;
+  /** any other `/event/<Event>` */
+  readonly genericEvent: TSchema;
+  /** the backend's answer */
+  readonly reply: TSchema;
+}
+
+/** Each service kind's contract: a Mini Program's `/msg/text` is not an Official Account's. */
+export const surfaceContracts: Readonly<Record<ServiceKind, SurfaceContract>> = Object.freeze({
+  "official-account": { forwarded: forwardedSchemas, genericMessage: genericMessageSchema, genericEvent: genericEventSchema, reply: backendReplySchema },
+  "channels-ec": { forwarded: forwardedSchemas, genericMessage: genericMessageSchema, genericEvent: genericChannelsEventSchema, reply: channelsReplySchema },
+  "mini-program": { forwarded: miniProgramSchemas, genericMessage: genericMessageSchema, genericEvent: genericEventSchema, reply: miniProgramReplySchema },
+  wecom: { forwarded: wecomSchemas, genericMessage: genericWecomBodySchema, genericEvent: genericWecomBodySchema, reply: wecomReplySchema },
+});
+
 export interface SchemaLookupOptions {
-  /** the service is a Channels shop (`is-channels-ec`): unknown events fall back to the generic Channels schema */
+  /** the service's kind (default official-account) */
+  readonly kind?: ServiceKind;
+  /** the service is a Channels shop (`is-channels-ec`): the same as kind channels-ec */
   readonly channels?: boolean;
 }
 
 /**
  * The schema of the body POSTed to `path` (a backend path, `/msg/<MsgType>` or `/event/<Event>`;
- * a leading msg-proxy-pass prefix is ignored): the type's own schema, else the generic message or
- * event schema. Throws for a path that is neither.
+ * a leading msg-proxy-pass prefix is ignored) by a service of `options.kind`: the type's own schema,
+ * else the surface's generic message or event schema. Throws for a path that is neither.
  */
 export function schemaForPath(path: string, options: SchemaLookupOptions = {}): TSchema {
   const match = /\/(msg|event)\/([^/?#]+)$/.exec(path.replace(/[?#].*$/, ""));
   if (!match) throw new Error(`not a backend path: ${JSON.stringify(path)} (expected /msg/<MsgType> or /event/<Event>)`);
-  const key = `/${match[1]}/${match[2]}`;
-  const own = forwardedSchemas[key];
+  const surface = surfaceContracts[options.kind ?? (options.channels ? "channels-ec" : "official-account")];
+  const own = surface.forwarded[`/${match[1]}/${match[2]}`];
   if (own) return own;
-  if (match[1] === "msg") return genericMessageSchema;
-  return options.channels ? genericChannelsEventSchema : genericEventSchema;
+  return match[1] === "msg" ? surface.genericMessage : surface.genericEvent;
 }
 
 export type { UserInfo } from "./common";
@@ -98,3 +124,5 @@ export type {
   VoiceReply,
 } from "./reply";
 export type { OAuth2Forward } from "./oauth2";
+export type * from "./mini-program";
+export type * from "./wecom";

@@ -7,11 +7,12 @@
  * In a body that came as JSON, numbers other than ids stay numbers (`Env`, prices); in one that came
  * as XML every value but CreateTime is a string, so those fields accept both.
  *
- * Not yet in contract/index: `/msg/text` and `/msg/image` mean other schemas for an Official Account,
- * so the registry needs the service kind first (see `miniProgramSchemas`).
+ * `/msg/text` and `/msg/image` mean other schemas for an Official Account: contract/index looks a body
+ * up by the service's kind (`surfaceContracts`).
  */
 import { Type as t, type Static, type TProperties, type TSchema } from "@sinclair/typebox";
 import { eventSchema, messageProperties, open, text } from "./common";
+import { imageReplySchema, successReplySchema, textReplySchema, transferReplySchema } from "./reply";
 
 /** A number in a JSON push, its digits in an XML one. */
 const amount = (description: string) => t.Union([t.Integer(), t.String({ pattern: "^-?[0-9]+$" })], { description });
@@ -109,6 +110,43 @@ export const jsonReplySchema = t.Object(
   open("JsonReply", "Answer WeChat with this JSON body: for Mini Program events that demand a specific answer."),
 );
 export type JsonReply = Static<typeof jsonReplySchema>;
+
+const kind = <T extends string>(type: T) => t.Literal(type, { description: `the reply type, always "${type}"` });
+
+/** Sent with message/custom/send (async-reply): a Mini Program takes no passive link. */
+export const linkReplySchema = t.Object(
+  {
+    type: kind("link"),
+    title: t.String({ description: "the link's title" }),
+    url: t.String({ description: "the URL opened on click" }),
+    description: t.Optional(t.String({ description: "the link's description" })),
+    thumbUrl: t.Optional(t.String({ description: "the picture shown beside it" })),
+  },
+  open("LinkReply", "Reply with a link (图文链接), sent through message/custom/send when async-reply is on."),
+);
+export type LinkReply = Static<typeof linkReplySchema>;
+
+/** Sent with message/custom/send (async-reply). */
+export const miniProgramPageReplySchema = t.Object(
+  {
+    type: kind("miniprogrampage"),
+    title: t.String({ description: "the card's title" }),
+    pagePath: t.String({ description: "the page the card opens, e.g. pages/index/index?id=1" }),
+    thumbMediaId: t.String({ description: "MediaId of the card's cover (520x416)" }),
+  },
+  open("MiniProgramPageReply", "Reply with a card of this Mini Program, sent through message/custom/send when async-reply is on."),
+);
+export type MiniProgramPageReply = Static<typeof miniProgramPageReplySchema>;
+
+/**
+ * What a Mini Program backend may answer: `transfer_customer_service`, `json` and `success` are the
+ * passive answer; text, image, link and miniprogrampage go through message/custom/send (async-reply).
+ */
+export const miniProgramReplySchema = t.Union(
+  [textReplySchema, imageReplySchema, linkReplySchema, miniProgramPageReplySchema, transferReplySchema, jsonReplySchema, successReplySchema],
+  { title: "MiniProgramReply", description: "A Mini Program backend's JSON answer, one of the reply types, selected by type (text when absent)." },
+);
+export type MiniProgramReply = Static<typeof miniProgramReplySchema>;
 
 /** Every Mini Program body with a schema of its own, by backend path. */
 export const miniProgramSchemas: Readonly<Record<string, TSchema>> = Object.freeze({

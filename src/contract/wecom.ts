@@ -6,11 +6,12 @@
  * digit string), `AgentID` kept. Sources: 接收消息与事件 / 消息格式 (document/path/90239), 事件格式
  * (90240) and 通讯录回调通知 (90970).
  *
- * Not yet in contract/index: `/msg/text` means another schema for an Official Account, so the registry
- * needs the service kind first (see `wecomSchemas`).
+ * `/msg/text` means another schema for an Official Account: contract/index looks a body up by the
+ * service's kind (`surfaceContracts`).
  */
 import { Type as t, type Static, type TProperties, type TSchema } from "@sinclair/typebox";
 import { count, idString, open, text, userInfoFields } from "./common";
+import { imageReplySchema, newsReplySchema, successReplySchema, textReplySchema, videoReplySchema, voiceReplySchema } from "./reply";
 
 const header = {
   ToUserName: text("the corp-id (企业ID)"),
@@ -101,3 +102,13 @@ export const wecomSchemas: Readonly<Record<string, TSchema>> = Object.freeze({
   "/event/enter_agent": wecomEnterAgentEventSchema,
   "/event/change_contact": wecomChangeContactEventSchema,
 });
+
+/**
+ * What a WeCom app's backend may answer: WeCom's passive replies (text, image, voice, video, news; no
+ * music, no transfer to customer service), also what message/send delivers with async-reply.
+ */
+export const wecomReplySchema = t.Union([textReplySchema, imageReplySchema, voiceReplySchema, videoReplySchema, newsReplySchema, successReplySchema], {
+  title: "WecomReply",
+  description: "A WeCom app backend's JSON answer, one of the reply types, selected by type (text when absent).",
+});
+export type WecomReply = Static<typeof wecomReplySchema>;

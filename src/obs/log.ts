@@ -9,13 +9,13 @@ export type Logger = pino.Logger;
 
 /** Field names that hold secrets wherever they appear (top level or one level down). */
 const SECRET_KEYS = [
-  "token", "appSecret", "app-secret", "secret", "aesKey", "aes-key", "access_token", "accessToken",
+  "token", "appSecret", "app-secret", "secret", "corpsecret", "aesKey", "aes-key", "access_token", "accessToken",
   "ticket", "jsapi_ticket", "code", "refresh_token", "adminToken", "admin-token", "authorization",
 ];
 const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [`["${k}"]`, `*["${k}"]`]);
 
 /** Query parameters whose values are secrets. */
-const SECRET_PARAMS = /([?&](?:access_token|secret|code|ticket|jsapi_ticket|refresh_token|appsecret)=)[^&#\s]*/gi;
+const SECRET_PARAMS = /([?&](?:access_token|secret|corpsecret|code|ticket|jsapi_ticket|refresh_token|appsecret)=)[^&#\s]*/gi;
 
 /** The credentials of a URL (`scheme://user:password@`), up to the last "@" before the path or a blank. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'<>]*@/gi;

@@ -3,16 +3,17 @@
  * The Mini Program (小程序/小游戏 消息推送) push surface (SPEC §8): signed like an Official Account
  * (profiles/signed-callback), the body XML or JSON as chosen in the console — plain, or in the XML or
  * JSON envelope (`{"ToUserName","Encrypt"}`) — and answered in the request's format. A Mini Program has
- * no passive text reply: the backend answers `success`, `transfer_customer_service` (XML as an Official
- * Account's, or WeChat's JSON form) or `{"type":"json","json":{…}}`, whose object is the answer (what the
- * virtual-payment notifications demand). An encrypted push gets an encrypted answer, in the XML or the
- * JSON envelope; `success` stays plain.
+ * no passive text reply: the passive answers are `success`, `transfer_customer_service` (XML as an
+ * Official Account's, or WeChat's JSON form) and `{"type":"json","json":{…}}`, whose object is the answer
+ * (what the virtual-payment notifications demand); text, image, link and miniprogrampage replies are
+ * customer-service messages (message/custom/send, with async-reply). An encrypted push gets an
+ * encrypted answer, in the XML or the JSON envelope; `success` stays plain.
  * https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html
  */
-import { Type as t, type Static } from "@sinclair/typebox";
+import type { Static } from "@sinclair/typebox";
 import type { ServiceConfig } from "../config/types";
-import { jsonReplySchema } from "../contract/mini-program";
-import { successReplySchema, transferReplySchema } from "../contract/reply";
+import { miniProgramReplySchema } from "../contract/mini-program";
+import { miniProgramCustomMessage } from "../wechat/custom-message";
 import { encryptReply, extractJsonEncrypt, extractXmlEncrypt } from "../wechat/envelope";
 import { parseMiniProgramJson, withMiniProgramDedupKey } from "../wechat/json-message";
 import { encryptJsonReply, jsonReplyBody, transferCustomerServiceJson } from "../wechat/json-reply";
@@ -24,15 +25,16 @@ import { cryptoOf, openBody, signedQuery } from "./signed-callback";
 
 const isJson = (text: string) => text.trimStart().startsWith("{");
 
-const miniProgramReplySchema = t.Union([transferReplySchema, jsonReplySchema, successReplySchema]);
 type MiniProgramReply = Exclude<SentReply<Static<typeof miniProgramReplySchema>>, { type: "success" }>;
 
 /**
- * The json reply is this surface's own: only this profile's render and encode ever see it, so it
- * travels through the shared steps (and the dedup's stored-reply codec, which keeps any reply's JSON)
- * typed as a reply of the Official Account's union.
+ * The json, link and miniprogrampage replies are this surface's own: only this profile's members ever
+ * look into them, so they travel through the shared steps (and the dedup's stored-reply codec, which
+ * keeps any reply's JSON) typed as replies of the Official Account's union.
  */
 const normalizeMiniProgramReply = replyNormalizer(miniProgramReplySchema) as (body: unknown) => NormalizedReply | string;
+
+const PASSIVE: ReadonlySet<string> = new Set(["json", "transfer_customer_service", "success"]);
 
 const JSON_TYPE = { headers: new Headers({ "content-type": "application/json; charset=utf-8" }) };
 const jsonResponse = (body: string): Response => new Response(body, JSON_TYPE);
@@ -58,6 +60,8 @@ export function createMiniProgramProfile(svc: ServiceConfig): PushProfile {
     },
     parse: (decoded) => (decoded.format === "json" ? parseMiniProgramJson(decoded.text) : withMiniProgramDedupKey(parseInboundXml(decoded.text))),
     normalizeReply: normalizeMiniProgramReply,
+    passive: (reply) => PASSIVE.has((reply as MiniProgramReply | NormalizedReply).type),
+    asyncMessage: miniProgramCustomMessage,
     // the size WeChat limits is about the same in either format: the XML one stands for both
     render: (r) => renderAs(r, "xml") ?? "",
     encode(reply, signed, decoded) {

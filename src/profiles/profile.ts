@@ -1,13 +1,14 @@
 /**
  * @module profiles/profile
- * What differs between WeChat's push surfaces (Official Account, Channels shop, later Mini Program and
- * WeCom), and nothing else: how a GET is verified and answered, how a POST is authenticated and decoded
- * into message text, how that text becomes a typed message, how a reply is rendered and encoded, and
- * what "no reply" is. The callback spine (callback/spine) calls a service's profile at those steps;
+ * What differs between WeChat's push surfaces (Official Account, Channels shop, Mini Program, WeCom),
+ * and nothing else: how a GET is verified and answered, how a POST is authenticated and decoded into
+ * message text, how that text becomes a typed message, which replies can be the answer and how they are
+ * rendered and encoded, how the others are sent through the surface's API, and what "no reply" is. The callback spine (callback/spine) calls a service's profile at those steps;
  * every other step — limits, replay, dedup, deadline, slot, userInfo, forward/echo, async reply,
  * metrics — is shared and never asks which surface a message came from.
  */
 import type { TSchema } from "@sinclair/typebox";
+import type { OutgoingMessage } from "../wechat/custom-message";
 import type { InboundMessage } from "../wechat/message";
 import type { AddressedReply, NormalizedReply } from "../wechat/reply";
 
@@ -51,6 +52,16 @@ export interface PushProfile {
    * union); the Official Account's `normalizeReply` when absent.
    */
   readonly normalizeReply?: (body: unknown) => NormalizedReply | string;
+  /**
+   * Whether the surface takes this reply as the answer to the push (absent: every reply). Any other is
+   * sent through `asyncMessage` when `async-reply` is on (callback/steps/reply), else logged and dropped.
+   */
+  readonly passive?: (reply: NormalizedReply) => boolean;
+  /**
+   * The reply as a message of the surface's own API, for `async-reply` (a late, oversized or non-passive
+   * reply): wechat/custom-message. null, or absent, when it has none.
+   */
+  readonly asyncMessage?: (toUser: string, reply: NormalizedReply) => OutgoingMessage | null;
   /** The passive reply as the surface writes it, before any encryption; its size is what WeChat limits. */
   render(reply: AddressedReply): string;
   /** The HTTP answer for a reply, encrypted when the request was. */

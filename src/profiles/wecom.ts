@@ -3,14 +3,16 @@
  * The WeCom (企业微信) self-built app push surface (SPEC §8): every request signed with `msg_signature`
  * only and encrypted with the corp-id as receive id (wechat/wecom) — the URL verification's echostr
  * included; the decrypted XML parsed as an Official Account's (WeCom's event names as they come,
- * AgentID kept); passive replies as XML, always encrypted; "no reply" an empty body.
+ * AgentID kept); passive replies as XML, always encrypted; "no reply" an empty body; late or oversized
+ * replies sent with message/send from the app's agent (async-reply).
  * https://developer.work.weixin.qq.com/document/path/90930 (接收消息与事件) and 90968 (加解密方案说明)
  */
 import { Type as t } from "@sinclair/typebox";
 import type { ServiceConfig } from "../config/types";
-import { imageReplySchema, newsReplySchema, successReplySchema, textReplySchema, videoReplySchema, voiceReplySchema } from "../contract/reply";
+import { wecomReplySchema } from "../contract/wecom";
 import { GatewayError } from "../http/errors";
 import { parseInboundXml } from "../wechat/message";
+import { wecomAppMessage } from "../wechat/custom-message";
 import { buildReplyXml } from "../wechat/reply";
 import { replyNormalizer } from "../wechat/reply-normalize";
 import { WECOM_NO_REPLY, WecomError, createWecomCallback, readWecomQuery, withWecomDedupKey, type WecomQuery } from "../wechat/wecom";
@@ -28,7 +30,7 @@ const querySchemas: PushProfile["querySchemas"] = {
 };
 
 /** WeCom's passive replies: text, image, voice, video and news (no music, no transfer to customer service). */
-const normalizeWecomReply = replyNormalizer(t.Union([textReplySchema, imageReplySchema, voiceReplySchema, videoReplySchema, newsReplySchema, successReplySchema]));
+const normalizeWecomReply = replyNormalizer(wecomReplySchema);
 
 /** A WecomError as the gateway's HTTP error: 401 for a signature, 400 otherwise, its message naming no value. */
 function refusing<T>(fn: () => T): T {
@@ -57,6 +59,7 @@ export function createWecomProfile(svc: ServiceConfig): PushProfile {
     }),
     parse: (decoded) => withWecomDedupKey(parseInboundXml(decoded.text)),
     normalizeReply: normalizeWecomReply,
+    asyncMessage: (toUser, reply) => wecomAppMessage(toUser, svc.agentId, reply),
     render: (r) => buildReplyXml(r.reply, r.toUser, r.fromUser, r.createTime),
     encode: (reply, signed) => xmlResponse(wecom.encryptReply(reply.rendered ?? profile.render(reply), signed.timestamp, signed.nonce)),
     noReply: () => textResponse(WECOM_NO_REPLY),

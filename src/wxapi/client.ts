@@ -1,18 +1,20 @@
 /**
  * @module wxapi/client
- * The one WeChat API client every call goes through: base origin from `wx-api-base`, JSON in and
+ * The one WeChat API client every call goes through: base origin from `wx-api-base` (`wecom-api-base`
+ * for a WeCom app's calls, its token from WeCom's `gettoken`), JSON in and
  * out, a timeout per call, WeChat's `errcode`/`errmsg` turned into a typed 502 (`WxApiError`), and
  * the access_token added and retried once when WeChat says it is invalid or expired
  * (40001/40014/42001, https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Interface_field_description.html).
  * Only paths reach the log, never a URL with its query, a token or a secret.
  */
+import { DEFAULTS } from "../config/resolve";
 import type { GatewayConfig, ServiceConfig } from "../config/types";
 import { GatewayError } from "../http/errors";
 import { redactUrl, type Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import type { TokenStore } from "../store/token-store";
 import { systemClock, timeoutSignal, type Clock } from "../util/clock";
-import { createTokenManager, type FetchedToken, type TokenManager, type TokenManagerOptions } from "./token-manager";
+import { createTokenManager, tokenIdOf, type FetchedToken, type TokenManager, type TokenManagerOptions } from "./token-manager";
 
 /** errcodes that mean "this access_token is not (or no longer) valid" */
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
@@ -53,7 +55,7 @@ export interface WxApi {
 }
 
 export interface WxApiDeps {
-  readonly config: Pick<GatewayConfig, "wxApiBase" | "tokenApi">;
+  readonly config: Pick<GatewayConfig, "wxApiBase" | "tokenApi"> & Partial<Pick<GatewayConfig, "wecomApiBase">>;
   readonly store: TokenStore;
   readonly log: Logger;
   readonly fetch?: typeof fetch;
@@ -77,9 +79,12 @@ export function createWxApi(deps: WxApiDeps): WxApi {
   const log = deps.log.child({ component: "wxapi" });
   const defaultTimeout = deps.timeoutMs ?? 10_000;
   const clock = deps.clock ?? systemClock;
+  const wecomApiBase = deps.config.wecomApiBase ?? DEFAULTS.wecomApiBase;
+  /** a WeCom app's calls go to WeCom's API, every other service's to WeChat's */
+  const originOf = (svc: ServiceConfig) => (svc.kind === "wecom" ? wecomApiBase : deps.config.wxApiBase);
 
-  async function exchange(req: WxRequest, token: string | null): Promise<RawAnswer> {
-    const url = new URL(deps.config.wxApiBase + (req.path.startsWith("/") ? req.path : `/${req.path}`));
+  async function exchange(req: WxRequest, token: string | null, origin = deps.config.wxApiBase): Promise<RawAnswer> {
+    const url = new URL(origin + (req.path.startsWith("/") ? req.path : `/${req.path}`));
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
     if (token !== null) url.searchParams.set("access_token", token);
     const body = req.json !== undefined ? JSON.stringify(req.json) : req.body;
@@ -140,7 +145,7 @@ export function createWxApi(deps: WxApiDeps): WxApi {
       return await attempt(token, false);
     } catch (err) {
       if (!(err instanceof WxApiError) || err.errcode === undefined || !TOKEN_ERRCODES.has(err.errcode)) throw err;
-      log.warn({ path, appId: svc.appId, errcode: err.errcode }, "access_token rejected: renewing it and retrying once");
+      log.warn({ path, appId: tokenIdOf(svc), errcode: err.errcode }, "access_token rejected: renewing it and retrying once");
       await tokens.invalidateToken(svc, token);
       let renewed = await tokens.accessToken(svc);
       // a lookup that started before the invalidation may still hand out the rejected token
@@ -149,9 +154,9 @@ export function createWxApi(deps: WxApiDeps): WxApi {
     }
   }
 
-  function plainFetcher(path: string, pick: (body: Record<string, unknown>) => unknown): (req: WxRequest) => Promise<FetchedToken> {
-    return async (req) => {
-      const body = parse<Record<string, unknown>>(path, await exchange(req, null));
+  function plainFetcher(path: string, pick: (body: Record<string, unknown>) => unknown): (req: WxRequest, origin?: string) => Promise<FetchedToken> {
+    return async (req, origin) => {
+      const body = parse<Record<string, unknown>>(path, await exchange(req, null, origin));
       const value = pick(body);
       const expiresIn = Number(body.expires_in);
       if (typeof value !== "string" || !value || !(expiresIn > 0)) throw new GatewayError(502, `WeChat API ${path} answered without a usable value`);
@@ -161,24 +166,28 @@ export function createWxApi(deps: WxApiDeps): WxApi {
 
   const stable = plainFetcher("/cgi-bin/stable_token", (b) => b.access_token);
   const classic = plainFetcher("/cgi-bin/token", (b) => b.access_token);
+  // WeCom: one token per app (corp-id + the app's Secret), in WeCom's shape {errcode: 0, access_token, expires_in}
+  const wecom = plainFetcher("/cgi-bin/gettoken", (b) => b.access_token);
+  function fetchToken(svc: ServiceConfig): Promise<FetchedToken> {
+    if (svc.kind === "wecom") return wecom({ path: "/cgi-bin/gettoken", query: { corpid: svc.corpId, corpsecret: svc.appSecret } }, wecomApiBase);
+    if (deps.config.tokenApi === "classic") {
+      return classic({ path: "/cgi-bin/token", query: { grant_type: "client_credential", appid: svc.appId, secret: svc.appSecret } });
+    }
+    // force_refresh stays false: forced renewals are limited (20 a day) and invalidate other holders
+    const json = { grant_type: "client_credential", appid: svc.appId, secret: svc.appSecret, force_refresh: false };
+    return stable({ method: "POST", path: "/cgi-bin/stable_token", json });
+  }
+
   const tokens = createTokenManager({
     ...deps.tokenOptions,
     store: deps.store,
     log,
     clock,
     metrics: deps.metrics,
-    // force_refresh stays false: forced renewals are limited (20 a day) and invalidate other holders
-    fetchToken: (svc) =>
-      deps.config.tokenApi === "classic"
-        ? classic({ path: "/cgi-bin/token", query: { grant_type: "client_credential", appid: svc.appId, secret: svc.appSecret } })
-        : stable({
-            method: "POST",
-            path: "/cgi-bin/stable_token",
-            json: { grant_type: "client_credential", appid: svc.appId, secret: svc.appSecret, force_refresh: false },
-          }),
+    fetchToken,
     fetchTicket: async (svc) => {
       const body = await withToken(svc, "/cgi-bin/ticket/getticket", async (token) =>
-        parse<Record<string, unknown>>("/cgi-bin/ticket/getticket", await exchange({ path: "/cgi-bin/ticket/getticket", query: { type: "jsapi" } }, token)),
+        parse<Record<string, unknown>>("/cgi-bin/ticket/getticket", await exchange({ path: "/cgi-bin/ticket/getticket", query: { type: "jsapi" } }, token, originOf(svc))),
       );
       const expiresIn = Number(body.expires_in);
       if (typeof body.ticket !== "string" || !body.ticket || !(expiresIn > 0)) throw new GatewayError(502, "WeChat API /cgi-bin/ticket/getticket answered without a ticket");
@@ -188,11 +197,11 @@ export function createWxApi(deps: WxApiDeps): WxApi {
 
   return {
     tokens,
-    call: (svc, req) => withToken(svc, req.path, async (token) => parse(req.path, await exchange(req, token))),
+    call: (svc, req) => withToken(svc, req.path, async (token) => parse(req.path, await exchange(req, token, originOf(svc)))),
     callPlain: async (req) => parse(req.path, await exchange(req, null)),
     callRaw: (svc, req) =>
       withToken(svc, req.path, async (token, last) => {
-        const raw = await exchange(req, token);
+        const raw = await exchange(req, token, originOf(svc));
         // only a token error is retried; the retry's answer, whatever it is, goes back as is
         const errcode = !last && (raw.contentType.includes("json") || raw.bytes[0] === 0x7b) ? errcodeOf(raw.bytes) : undefined;
         if (errcode !== undefined && TOKEN_ERRCODES.has(errcode)) throw new WxApiError(req.path, errcode, "access_token rejected");

@@ -1,6 +1,7 @@
 /**
  * @module wxapi/token-manager
- * One access_token and one jsapi_ticket per app-id (SPEC §3), kept in a TokenStore:
+ * One access_token and one jsapi_ticket per app-id (SPEC §3) — per corp-id and agent for a WeCom app
+ * (SPEC §8) — kept in a TokenStore:
  * - single flight: concurrent callers in this process share one store read and at most one fetch;
  * - renewed ahead of expiry (5 min by default), and a failed renewal keeps serving the still-valid
  *   token instead of failing calls;
@@ -25,7 +26,7 @@ export interface FetchedToken {
 export type TokenFetcher = (svc: ServiceConfig) => Promise<FetchedToken>;
 
 export interface TokenManager {
-  /** a valid access_token for the service's app-id (a secret: never log it) */
+  /** a valid access_token for the service's app-id (a WeCom app's: tokenIdOf; a secret: never log it) */
   accessToken(svc: ServiceConfig): Promise<string>;
   /** a valid jsapi_ticket for the service's app-id */
   jsapiTicket(svc: ServiceConfig): Promise<string>;
@@ -52,6 +53,15 @@ export interface TokenManagerOptions {
 
 const KIND_NAME: Record<TokenKind, string> = { token: "access_token", ticket: "jsapi_ticket" };
 
+/**
+ * What a service's token is stored under: its app-id, or `wecom-<corp-id>-<agent-id>` for a WeCom app
+ * (each app of a corp has its own Secret and token). App-ids start with `wx`, so a WeCom app's file
+ * or Redis key never names an Official Account's or a Mini Program's.
+ */
+export function tokenIdOf(svc: Pick<ServiceConfig, "kind" | "appId" | "corpId" | "agentId">): string {
+  return svc.kind === "wecom" ? `wecom-${svc.corpId}-${svc.agentId}` : svc.appId;
+}
+
 export function createTokenManager(opts: TokenManagerOptions): TokenManager {
   const { store, log } = opts;
   const clock = opts.clock ?? systemClock;
@@ -67,30 +77,32 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
   const fresh = (r: TokenRecord | null): boolean => r !== null && r.expire - refreshAheadS > nowS();
 
   async function fetchAndStore(kind: TokenKind, svc: ServiceConfig): Promise<TokenRecord> {
+    const id = tokenIdOf(svc);
     const fetched = await (kind === "token" ? opts.fetchToken : opts.fetchTicket)(svc);
-    opts.metrics?.tokenFetch(svc.appId, kind);
+    opts.metrics?.tokenFetch(id, kind);
     const record = { value: fetched.value, expire: Math.floor(nowS()) + fetched.expiresIn };
-    log.info({ appId: svc.appId, kind: KIND_NAME[kind], expiresIn: fetched.expiresIn }, `fetched a new ${KIND_NAME[kind]}`);
+    log.info({ appId: id, kind: KIND_NAME[kind], expiresIn: fetched.expiresIn }, `fetched a new ${KIND_NAME[kind]}`);
     try {
-      await store.set(kind, svc.appId, record);
+      await store.set(kind, id, record);
     } catch (err) {
       // the token is good even if it could not be kept; the next call fetches again
-      log.error({ appId: svc.appId, kind: KIND_NAME[kind], err: (err as Error).message }, "cannot store the new token");
+      log.error({ appId: id, kind: KIND_NAME[kind], err: (err as Error).message }, "cannot store the new token");
     }
     return record;
   }
 
   /** Fetch under the store's lock, or wait for the process that holds it. */
   async function refresh(kind: TokenKind, svc: ServiceConfig, current: TokenRecord | null): Promise<TokenRecord> {
+    const id = tokenIdOf(svc);
     const deadline = now() + lockWaitMs;
     let backoffMs = 50;
     for (;;) {
-      const lock = await store.lock(kind, svc.appId, lockTtlMs);
+      const lock = await store.lock(kind, id, lockTtlMs);
       if (lock) {
         try {
           // another process may have renewed it between our read and our lock
           if (store.shared) {
-            const again = await store.get(kind, svc.appId);
+            const again = await store.get(kind, id);
             if (again && fresh(again)) return again;
           }
           return await fetchAndStore(kind, svc);
@@ -101,29 +113,30 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
       // another process is renewing: a still-valid token keeps working meanwhile
       if (valid(current)) return current;
       if (now() >= deadline) {
-        throw new GatewayError(502, `waited ${lockWaitMs} ms for another instance to fetch the ${KIND_NAME[kind]} of ${svc.appId}`);
+        throw new GatewayError(502, `waited ${lockWaitMs} ms for another instance to fetch the ${KIND_NAME[kind]} of ${id}`);
       }
       await clock.sleep(backoffMs);
       backoffMs = Math.min(backoffMs * 2, 1000);
-      const written = await store.get(kind, svc.appId);
+      const written = await store.get(kind, id);
       if (valid(written)) return written;
     }
   }
 
   async function load(kind: TokenKind, svc: ServiceConfig): Promise<string> {
-    const current = await store.get(kind, svc.appId);
+    const id = tokenIdOf(svc);
+    const current = await store.get(kind, id);
     if (current && fresh(current)) return current.value;
     try {
       return (await refresh(kind, svc, current)).value;
     } catch (err) {
       if (!valid(current)) throw err;
-      log.warn({ appId: svc.appId, kind: KIND_NAME[kind], err: (err as Error).message }, "early renewal failed; the current one is still valid");
+      log.warn({ appId: id, kind: KIND_NAME[kind], err: (err as Error).message }, "early renewal failed; the current one is still valid");
       return current.value;
     }
   }
 
   function get(kind: TokenKind, svc: ServiceConfig): Promise<string> {
-    const key = `${kind}:${svc.appId}`;
+    const key = `${kind}:${tokenIdOf(svc)}`;
     const running = inflight.get(key);
     if (running) return running;
     const started = load(kind, svc).finally(() => inflight.delete(key));
@@ -132,8 +145,9 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
   }
 
   async function invalidate(kind: TokenKind, svc: ServiceConfig, failed: string): Promise<void> {
-    const removed = await store.invalidate(kind, svc.appId, failed);
-    log.info({ appId: svc.appId, kind: KIND_NAME[kind], removed }, removed
+    const id = tokenIdOf(svc);
+    const removed = await store.invalidate(kind, id, failed);
+    log.info({ appId: id, kind: KIND_NAME[kind], removed }, removed
       ? `WeChat rejected the stored ${KIND_NAME[kind]}: removed it`
       : `WeChat rejected an older ${KIND_NAME[kind]}; the store already holds another one`);
   }

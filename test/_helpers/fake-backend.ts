@@ -2,19 +2,21 @@
  * @module test/_helpers/fake-backend
  * A real HTTP backend on 127.0.0.1 that records every forwarded message and answers from a script
  * (per path: JSON reply, status, raw body, delay, or held until the test lets it go). It also holds the gateway to its contract: every
- * body it receives is validated with ajv against the exported JSON Schema of its path, and `stop()`
+ * body it receives is validated with ajv against the exported JSON Schema of its path (for the push
+ * surface it stands behind: `startFakeBackend(prefix, { kind: "wecom" })`), and `stop()`
  * throws if any did not match — so every suite that forwards messages checks the contract too.
  */
 import Ajv from "ajv";
 import type { TSchema } from "@sinclair/typebox";
+import type { ServiceKind } from "../../src/config/schema";
 import { schemaForPath } from "../../src/contract/index";
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const compiled = new WeakMap<TSchema, ReturnType<typeof ajv.compile>>();
 
-/** Problems of one forwarded body against its schema, or [] when it conforms. */
-export function contractProblems(path: string, body: unknown): string[] {
-  const schema = schemaForPath(path, { channels: path.startsWith("/event/channels_") });
+/** Problems of one forwarded body against its schema (of the surface `kind`), or [] when it conforms. */
+export function contractProblems(path: string, body: unknown, kind?: ServiceKind): string[] {
+  const schema = schemaForPath(path, { kind, channels: path.startsWith("/event/channels_") });
   let validate = compiled.get(schema);
   if (!validate) {
     validate = ajv.compile(JSON.parse(JSON.stringify(schema)));
@@ -54,7 +56,7 @@ export interface FakeBackend {
   [Symbol.dispose](): void;
 }
 
-export function startFakeBackend(prefix = "/biz"): FakeBackend {
+export function startFakeBackend(prefix = "/biz", opts: { readonly kind?: ServiceKind } = {}): FakeBackend {
   const received: Received[] = [];
   const violations: string[] = [];
   const script = new Map<string, Scripted | ((body: Record<string, unknown>) => Scripted)>();
@@ -84,7 +86,7 @@ export function startFakeBackend(prefix = "/biz"): FakeBackend {
         }
         received.push({ path, body, raw, headers: req.headers });
         arrived();
-        if (/^\/(msg|event)\//.test(path)) violations.push(...contractProblems(path, body));
+        if (/^\/(msg|event)\//.test(path)) violations.push(...contractProblems(path, body, opts.kind));
         const entry = script.get(path) ?? script.get("*") ?? { json: { type: "text", msg: `got ${path}` } };
         const answer = typeof entry === "function" ? entry(body) : entry;
         if (answer.delayMs) await Bun.sleep(answer.delayMs);

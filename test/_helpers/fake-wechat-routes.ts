@@ -15,11 +15,17 @@ export interface FakeState {
   counter: number;
 }
 
-type Json = Record<string, unknown>;
-type Route = (call: FakeCall) => Json;
+export type Json = Record<string, unknown>;
+export type Route = (call: FakeCall) => Json;
 
-const ok = (extra: Json = {}): Json => ({ errcode: 0, errmsg: "ok", ...extra });
-const err = (errcode: number, errmsg: string): Json => ({ errcode, errmsg: `${errmsg} rid: fake-${errcode}` });
+export const ok = (extra: Json = {}): Json => ({ errcode: 0, errmsg: "ok", ...extra });
+export const err = (errcode: number, errmsg: string): Json => ({ errcode, errmsg: `${errmsg} rid: fake-${errcode}` });
+
+/** The holder (app-id, or a WeCom app's key) of the call's access_token, or null when it is not valid. */
+export function holderOf(state: FakeState, token: string): string | null {
+  for (const [holder, list] of state.tokens) if (list.includes(token)) return holder;
+  return null;
+}
 
 export function wechatRoutes(state: FakeState): Record<string, Route> {
   const expiresIn = state.opts.expiresIn ?? 7200;
@@ -31,8 +37,7 @@ export function wechatRoutes(state: FakeState): Record<string, Route> {
   function appOf(call: FakeCall): string | Json {
     const token = call.query.access_token;
     if (!token) return err(41001, "access_token missing");
-    for (const [app, list] of state.tokens) if (list.includes(token)) return app;
-    return err(40001, "invalid credential, access_token is invalid or not latest");
+    return holderOf(state, token) ?? err(40001, "invalid credential, access_token is invalid or not latest");
   }
 
   function checkApp(appid: unknown, secret: unknown): Json | null {

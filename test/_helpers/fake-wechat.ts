@@ -3,7 +3,8 @@
  * A real HTTP server on 127.0.0.1 that behaves like the parts of api.weixin.qq.com the gateway uses:
  * access_tokens (stable and classic, checked on every call: an unknown or revoked token gets 40001),
  * jsapi tickets, user/info, the sns OAuth2 endpoints (a code works once, then 40163), qrcode/create,
- * shorturl, custom and template messages, Channels shop order and after-sale details.
+ * shorturl, custom and template messages, Channels shop order and after-sale details; and the parts of
+ * qyapi.weixin.qq.com a WeCom app uses (fake-wecom-routes: gettoken, message/send, user/get).
  * Every call is recorded (and can be awaited); answers can be scripted per path (errors, delays,
  * answers held until the test lets them go, any JSON).
  *
@@ -12,6 +13,7 @@
  *   fake.failNext("/cgi-bin/user/info", { errcode: 40001, errmsg: "invalid credential" });
  */
 import { wechatRoutes, type FakeState } from "./fake-wechat-routes";
+import { wecomRoutes } from "./fake-wecom-routes";
 
 export interface FakeCall {
   readonly method: string;
@@ -52,7 +54,7 @@ export interface FakeWechatOptions {
 export interface FakeWechat {
   readonly url: string;
   readonly calls: FakeCall[];
-  /** requests to /cgi-bin/token and /cgi-bin/stable_token */
+  /** requests to /cgi-bin/token and /cgi-bin/stable_token (and WeCom's /cgi-bin/gettoken) */
   readonly tokenFetches: number;
   readonly ticketFetches: number;
   callsTo(path: string): FakeCall[];
@@ -79,7 +81,8 @@ export function startFakeWechat(opts: FakeWechatOptions = {}): FakeWechat {
   const queued = new Map<string, Scripted[]>();
   const handlers = new Map<string, (call: FakeCall) => Scripted | Promise<Scripted>>();
   const state: FakeState = { opts, tokens: new Map(), tickets: new Map(), usedCodes: new Set(), snsTokens: new Set(), counter: 0 };
-  const routes = wechatRoutes(state);
+  // one fake answers as WeChat and as WeCom: tests point wx-api-base and wecom-api-base at two of them
+  const routes = { ...wechatRoutes(state), ...wecomRoutes(state) };
   let tokenFetches = 0;
   let ticketFetches = 0;
   const waiters: Array<{ path: string; count: number; resolve: (call: FakeCall) => void }> = [];
@@ -117,7 +120,7 @@ export function startFakeWechat(opts: FakeWechatOptions = {}): FakeWechat {
       const call: FakeCall = { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, bytes, headers: req.headers };
       calls.push(call);
       arrived(call);
-      if (call.path === "/cgi-bin/token" || call.path === "/cgi-bin/stable_token") tokenFetches++;
+      if (call.path === "/cgi-bin/token" || call.path === "/cgi-bin/stable_token" || call.path === "/cgi-bin/gettoken") tokenFetches++;
       if (call.path === "/cgi-bin/ticket/getticket") ticketFetches++;
 
       let answer: Scripted = queued.get(call.path)?.shift() ?? {};

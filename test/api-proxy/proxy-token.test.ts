@@ -116,7 +116,7 @@ describe("accounts", () => {
   });
 
   test("a WeCom app is an account (by corp-id, upstream wecom-api-base) only once wecom-api-base is known", () => {
-    const wecom = rawService("app", "/app", { kind: "wecom", "wx-params": { token: "t", "corp-id": "ww01", "app-secret": "s", "aes-key": AES_KEY } });
+    const wecom = rawService("app", "/app", { kind: "wecom", "wx-params": { token: "t", "corp-id": "ww01", "agent-id": 1000002, "app-secret": "s", "aes-key": AES_KEY } });
     const c = parseConfig(rawConfig({}, { services: [wecom] }), "t", {}).config;
     expect(accountsOf(c.services)).toEqual([]);
     const [account] = proxyAccounts(c.services, { wxApiBase: "http://wechat.invalid", wecomApiBase: "http://wecom.invalid" });

@@ -18,7 +18,7 @@ import samples from "../fixtures/mini-program/samples.json";
 
 const DIR = join(import.meta.dir, "../fixtures/mini-program");
 const read = (name: string) => Bun.file(join(DIR, name)).text();
-const backend = startFakeBackend();
+const backend = startFakeBackend("/biz", { kind: "mini-program" });
 const service = (wxParams: Record<string, unknown>) => makeConfig({ kind: "mini-program", "msg-proxy-pass": backend.url, "wx-params": wxParams });
 /** the published example's settings */
 const doc = startGateway(service({ token: samples.token, "app-id": samples.appId, "aes-key": samples.encodingAesKey }));

@@ -17,7 +17,7 @@ import samples from "../fixtures/wecom/samples.json";
 
 const DIR = join(import.meta.dir, "../fixtures/wecom");
 const { token, encodingAesKey: aesKey, corpId } = samples;
-const backend = startFakeBackend();
+const backend = startFakeBackend("/biz", { kind: "wecom" });
 const wecomService = (extra: Record<string, unknown> = {}) =>
   makeConfig({ kind: "wecom", "msg-proxy-pass": backend.url, "wx-params": { token, "aes-key": aesKey, "corp-id": corpId, "agent-id": "218", "app-secret": "s" }, ...extra });
 const gw = startGateway(wecomService());

@@ -2,9 +2,10 @@
  * @module callback/steps/reply
  * The reply step: the backend's answer (or the echo) → what WeChat is answered with. Every failure
  * becomes `success` (never WeChat's "该公众号暂时无法提供服务"), logged and counted. A reply that
- * arrives after the deadline, or is too large for a passive reply (WeChat drops one over 2048 bytes),
- * goes through the customer-service API when `async-reply` is on (callback/async-reply); the size is
- * the one of the service's own rendering (its profile's `render`).
+ * arrives after the deadline, is too large for a passive reply (WeChat drops one over 2048 bytes) or is
+ * of a type the surface takes no passive reply of (its profile's `passive`: a Mini Program's text) goes
+ * through the surface's message API when `async-reply` is on (its profile's `asyncMessage`, sent by
+ * callback/async-reply); the size is the one of the service's own rendering (its profile's `render`).
  */
 import { exceedsUtf8Bytes } from "../../util/utf8";
 import type { InboundMessage, Route } from "../../wechat/message";
@@ -28,6 +29,7 @@ export const answerAtDeadline: FlightStep = (f) => {
 /** A reply addressed back to the message's sender, or `success` for a backend that chose not to reply. */
 export function toReply(reply: NormalizedReply, msg: InboundMessage, route: Route, rt: ServiceRuntime): WechatReply {
   if (reply.type === "success") return { kind: "success", reason: reply.why };
+  if (rt.profile.passive?.(reply) === false) return notPassive(reply, msg, route, rt);
   const out: AddressedReply = {
     kind: "reply",
     reply,
@@ -38,13 +40,25 @@ export function toReply(reply: NormalizedReply, msg: InboundMessage, route: Rout
   };
   const rendered = (out.rendered = rt.profile.render(out));
   if (exceedsUtf8Bytes(rendered, MAX_PASSIVE_REPLY_BYTES)) {
-    if (rt.config.asyncReply && rt.deps.asyncReply) {
+    if (asyncOn(rt)) {
       sendAsync(reply, msg, rt, "oversized");
       return { kind: "success", reason: "reply over 2048 bytes sent through the customer-service API" };
     }
     rt.log.warn({ route: route.path, bytes: Buffer.byteLength(rendered) }, "reply exceeds 2048 bytes: WeChat may drop it (enable async-reply)");
   }
   return out;
+}
+
+const asyncOn = (rt: ServiceRuntime) => rt.config.asyncReply && rt.deps.asyncReply !== undefined;
+
+/** A reply the surface cannot answer the push with: sent through its message API, or dropped with a warning. */
+function notPassive(reply: NormalizedReply, msg: InboundMessage, route: Route, rt: ServiceRuntime): WechatReply {
+  if (asyncOn(rt)) {
+    sendAsync(reply, msg, rt, "not passive");
+    return { kind: "success", reason: `${reply.type} reply sent through the message API` };
+  }
+  rt.log.warn({ route: route.path, type: reply.type }, "no passive reply of this type on this surface: not sent (enable async-reply to send it)");
+  return { kind: "success", reason: `a ${reply.type} reply cannot be the answer here (async-reply is off)` };
 }
 
 /** @param category a metric label: timeout, backend-error, bad-reply */
@@ -58,7 +72,7 @@ function fallback(rt: ServiceRuntime, route: Route, category: string, reason: st
 function lateReply(late: NormalizedReply | string, msg: InboundMessage, route: Route, rt: ServiceRuntime): void {
   if (typeof late === "string") return void rt.log.warn({ route: route.path, reason: late }, "late backend answer failed too");
   if (late.type === "success") return;
-  if (!rt.config.asyncReply || !rt.deps.asyncReply) {
+  if (!asyncOn(rt)) {
     return void rt.log.warn({ route: route.path }, "late backend reply discarded (enable async-reply to deliver it)");
   }
   sendAsync(late, msg, rt, "late");
@@ -68,10 +82,15 @@ function sendAsync(reply: NormalizedReply, msg: InboundMessage, rt: ServiceRunti
   const send = rt.deps.asyncReply;
   const toUser = msg.FromUserName;
   if (!send || !toUser) return;
+  const message = rt.profile.asyncMessage?.(String(toUser), reply) ?? null;
+  if (message === null) {
+    rt.deps.metrics.asyncReply(rt.config.name, "refused");
+    return void rt.log.warn({ why, type: reply.type }, "async reply not sent: the surface's message API has no such message type");
+  }
   // counted, so that shutdown waits for it (callback/drain)
   const sends = rt.core.asyncSends;
   sends.add();
-  send(rt.config, toUser, reply).then(
+  send(rt.config, message).then(
     () => {
       sends.done();
       rt.deps.metrics.asyncReply(rt.config.name, "sent");
@@ -79,7 +98,7 @@ function sendAsync(reply: NormalizedReply, msg: InboundMessage, rt: ServiceRunti
     (err: Error) => {
       sends.done();
       rt.deps.metrics.asyncReply(rt.config.name, "refused");
-      rt.log.warn({ why, err: err.message }, "async reply through message/custom/send failed");
+      rt.log.warn({ why, path: message.path, err: err.message }, "async reply failed");
     },
   );
 }

@@ -19,7 +19,7 @@ describe("reply step", () => {
 
   test("a rendering over 2048 bytes goes through the customer-service API with async-reply; without it, it is answered with a warning", async () => {
     const sent: string[] = [];
-    const send: AsyncReplySender = async (_svc, toUser, reply) => void sent.push(`${toUser} ${reply.type}`);
+    const send: AsyncReplySender = async (_svc, m) => void sent.push(`${m.body.touser} ${m.body.msgtype}`);
     const withAsync = testRuntime({ "async-reply": true }, { asyncReply: send });
     expect(toReply(text(1800), msg, route, withAsync.rt).kind).toBe("reply"); // its XML fits
     expect(toReply(text(2000), msg, route, withAsync.rt)).toEqual({ kind: "success", reason: "reply over 2048 bytes sent through the customer-service API" });
@@ -29,6 +29,31 @@ describe("reply step", () => {
     const without = testRuntime();
     expect(toReply(text(2000), msg, route, without.rt).kind).toBe("reply");
     expect(without.logs().some((l) => l.msg === "reply exceeds 2048 bytes: WeChat may drop it (enable async-reply)")).toBe(true);
+  });
+
+  test("a reply the surface takes no passive form of (a Mini Program's text) goes through its message API with async-reply; without it, nothing is sent", async () => {
+    const sent: Array<[string, Record<string, unknown>]> = [];
+    const send: AsyncReplySender = async (_svc, m) => void sent.push([m.path, m.body]);
+    const mp = testRuntime({ kind: "mini-program", "async-reply": true }, { asyncReply: send });
+    expect(toReply(text(2), msg, route, mp.rt)).toEqual({ kind: "success", reason: "text reply sent through the message API" });
+    expect(toReply({ type: "transfer_customer_service", kfAccount: "" }, msg, route, mp.rt).kind).toBe("reply");
+    await mp.rt.core.asyncSends.whenIdle();
+    expect(sent).toEqual([["/cgi-bin/message/custom/send", { touser: "oUser", msgtype: "text", text: { content: "xx" } }]]);
+    const off = testRuntime({ kind: "mini-program" }, { asyncReply: send });
+    expect(toReply(text(2), msg, route, off.rt)).toEqual({ kind: "success", reason: "a text reply cannot be the answer here (async-reply is off)" });
+    expect(off.logs().some((l) => l.msg === "no passive reply of this type on this surface: not sent (enable async-reply to send it)")).toBe(true);
+    expect(sent).toHaveLength(1);
+  });
+
+  test("an oversized reply with no form in the surface's message API is counted as refused, not sent", async () => {
+    const sent: string[] = [];
+    const send: AsyncReplySender = async (_svc, m) => void sent.push(m.path);
+    const { rt, metrics, logs } = testRuntime({ "async-reply": true }, { asyncReply: send });
+    const huge = { type: "transfer_customer_service", kfAccount: "k".repeat(2100) } as const;
+    expect(toReply(huge, msg, route, rt).kind).toBe("success");
+    expect(sent).toEqual([]);
+    expect(metrics).toContain("asyncReply svc refused");
+    expect(logs().some((l) => l.msg === "async reply not sent: the surface's message API has no such message type")).toBe(true);
   });
 
   test("after the backend: a failure is `success`, counted by category; after the deadline a reply is late", async () => {
