@@ -70,17 +70,23 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200 if self.path == "/health" else 404, b"ok" if self.path == "/health" else b"not found", "text/plain")
 
     def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
-        if self.path == "/oauth":
-            login = OAuth2Forward.from_dict(body)
-            # the answer goes back to the user's browser as it is; a real backend would start a session here
-            name = login.user_info.nickname if login.user_info and login.user_info.nickname else login.open_id
-            self.send(200, f"signed in as {name} (state {login.state})\n".encode(), "text/plain; charset=utf-8")
+        try:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+            if self.path == "/oauth":
+                self.on_oauth(OAuth2Forward.from_dict(body))
+                return
+            route = ROUTES.get(self.path)
+            # every other message or event: no reply (the gateway answers WeChat "success")
+            answer = route(body) if route else BackendReply(type=TypeEnum.SUCCESS).to_dict()
+        except (ValueError, AssertionError) as err:  # not JSON, or not the contract's shape
+            self.send(400, f"bad body: {err!r}".encode(), "text/plain")
             return
-        route = ROUTES.get(self.path)
-        # every other message or event: no reply (the gateway answers WeChat "success")
-        answer = route(body) if route else BackendReply(type=TypeEnum.SUCCESS).to_dict()
         self.send(200, json.dumps(answer, ensure_ascii=False).encode(), "application/json")
+
+    def on_oauth(self, login: OAuth2Forward) -> None:
+        # the answer goes back to the user's browser as it is; a real backend would start a session here
+        name = login.user_info.nickname if login.user_info and login.user_info.nickname else login.open_id
+        self.send(200, f"signed in as {name} (state {login.state})\n".encode(), "text/plain; charset=utf-8")
 
     def send(self, status: int, payload: bytes, content_type: str) -> None:
         self.send_response(status)
