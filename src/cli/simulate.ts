@@ -1,19 +1,18 @@
 /**
  * @module cli/simulate
- * `wx-gateway simulate`: plays WeChat against a running gateway. Builds a message of any type (XML for
- * an Official Account, JSON for a Channels shop) or takes one from a file (--body), signs it with the
- * service's token, encrypts it when the service has an aes-key, posts it, decrypts the reply and prints
- * it readably; --repeat/--concurrency print a latency summary.
+ * `wx-gateway simulate`: plays WeChat (or WeCom) against a running gateway, as the service's kind
+ * pushes (cli/simulate-push): builds a message of any type (XML for an Official Account and a WeCom app,
+ * JSON for a Channels shop, either for a Mini Program: --format) or takes one from a file (--body),
+ * signs it with the service's token, encrypts it when the service has an aes-key, posts it, decrypts the
+ * reply and prints it readably; --repeat/--concurrency print a latency summary.
  */
 import { readFileSync } from "node:fs";
 import { loadConfig, locateConfig } from "../config/load";
 import { xmlFields } from "../contract/fields";
 import type { ServiceConfig } from "../config/types";
-import { createMessageCrypto } from "../wechat/crypto";
-import { extractXmlEncrypt } from "../wechat/envelope";
-import { wechatSignature, verifySignature } from "../wechat/signature";
 import { cdata, parseWechatXml } from "../wechat/xml";
 import type { ParsedArgs } from "./args";
+import { pushFormatOf, signPush, surfaceFields, type PushFormat } from "./simulate-push";
 
 export interface SimulateOptions {
   readonly url: string;
@@ -22,6 +21,8 @@ export interface SimulateOptions {
   readonly fields: Record<string, string>;
   /** the message as WeChat writes it, sent as is instead of one built from `fields` */
   readonly body?: string;
+  /** the push's format (cli/simulate-push `pushFormatOf`); default: the service's */
+  readonly format?: PushFormat;
   readonly repeat: number;
   readonly concurrency: number;
   readonly sameId: boolean;
@@ -44,7 +45,7 @@ export function buildMessageXml(fields: Record<string, string>): string {
   return `<xml>${inner.join("")}</xml>`;
 }
 
-/** A Channels shop event as WeChat writes it: JSON, digits (ids, times) as bare numbers. */
+/** A JSON push (a Channels shop's, a Mini Program's) as WeChat writes it: digits (ids, times) as bare numbers. */
 export function buildMessageJson(fields: Record<string, string>): string {
   return `{${Object.entries(fields).map(([k, v]) => `${JSON.stringify(k)}:${/^\d+$/.test(v) ? v : JSON.stringify(v)}`).join(",")}}`;
 }
@@ -85,26 +86,14 @@ async function sendOnce(opts: SimulateOptions, fields: Record<string, string>): 
   const svc = opts.service;
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = `sim${Date.now()}${++seq}`;
-  const query = new URLSearchParams({ signature: wechatSignature([svc.token, timestamp, nonce]), timestamp, nonce, openid: fields.FromUserName ?? "" });
-  const json = svc.isChannelsEc;
-  const message = opts.body ?? (json ? buildMessageJson(fields) : buildMessageXml(fields));
-  let body = message;
-  const crypto = svc.aesKey ? createMessageCrypto(svc.aesKey, svc.appId) : null;
-  if (crypto) {
-    const encrypt = crypto.encrypt(message);
-    query.set("encrypt_type", "aes");
-    query.set("msg_signature", wechatSignature([svc.token, timestamp, nonce, encrypt]));
-    const to = fields.ToUserName ?? "";
-    body = json ? JSON.stringify({ ToUserName: to, Encrypt: encrypt }) : `<xml><ToUserName>${cdata(to)}</ToUserName><Encrypt>${cdata(encrypt)}</Encrypt></xml>`;
-  }
+  const format = opts.format ?? pushFormatOf(svc);
+  const message = opts.body ?? (format === "json" ? buildMessageJson(fields) : buildMessageXml(fields));
+  const push = signPush(svc, message, format, { to: fields.ToUserName ?? "", from: fields.FromUserName ?? "" }, timestamp, nonce);
   const started = performance.now();
-  const res = await fetch(`${opts.url}${svc.servicePath}?${query}`, { method: "POST", body, headers: { "content-type": json ? "application/json" : "text/xml" } });
+  const res = await fetch(`${opts.url}${svc.servicePath}?${push.query}`, { method: "POST", body: push.body, headers: { "content-type": push.contentType } });
   const text = await res.text();
   const ms = performance.now() - started;
-  const encrypt = crypto && text.startsWith("<xml>") ? extractXmlEncrypt(text) : null;
-  if (!crypto || !encrypt) return { status: res.status, body: text, plain: text, signatureOk: null, ms };
-  const sig = /<MsgSignature><!\[CDATA\[([^\]]*)\]\]>/.exec(text)?.[1] ?? "";
-  return { status: res.status, body: text, plain: crypto.decrypt(encrypt), signatureOk: verifySignature(sig, [svc.token, timestamp, nonce, encrypt]), ms };
+  return { status: res.status, body: text, ...(res.status === 200 ? push.open(text) : { plain: text, signatureOk: null }), ms };
 }
 
 /** Sends `repeat` messages with at most `concurrency` in flight. */
@@ -126,6 +115,7 @@ export async function runSimulation(opts: SimulateOptions): Promise<SimulatedRep
 /** The reply in readable form: "text: hello" rather than the XML. */
 export function describeReply(r: SimulatedReply): string {
   if (r.status !== 200) return `HTTP ${r.status}: ${r.body}`;
+  if (r.plain === "") return "(empty: no reply)";
   if (r.plain === "success" || !r.plain.startsWith("<xml>")) return r.plain;
   const x = parseWechatXml(r.plain);
   const media = (k: string) => (x[k] as Record<string, string> | undefined)?.MediaId ?? "";
@@ -154,17 +144,21 @@ export async function simulate(args: ParsedArgs, print: (line: string) => void =
   }
   const host = !config.listenHost || config.listenHost === "0.0.0.0" ? "127.0.0.1" : config.listenHost;
   const body = args.flags.body ? readFileSync(args.flags.body, "utf8") : undefined;
+  // a message given as a file is sent in its own format; a built one in the service's (--format for a Mini Program)
+  const format = pushFormatOf(service, body === undefined ? args.flags.format : body.trimStart().startsWith("{") ? "json" : "xml");
   const opts: SimulateOptions = {
     url: (args.flags.url ?? `http://${host}:${config.listenPort}`).replace(/\/$/, ""),
     service,
-    fields: body === undefined ? fieldsFromFlags(args.flags) : fieldsOfMessage(body),
+    fields: body === undefined ? surfaceFields(service, fieldsFromFlags(args.flags), args.flags.to) : fieldsOfMessage(body),
     body,
+    format,
     repeat: Math.max(1, Number(args.flags.repeat ?? 1) || 1),
     concurrency: Math.max(1, Number(args.flags.concurrency ?? 1) || 1),
     sameId: args.flags["same-id"] === "true",
   };
   const replies = await runSimulation(opts);
-  print(`→ ${opts.url}${service.servicePath} (${service.name}, ${service.aesKey ? "safe mode" : "plaintext"}): ${opts.fields.MsgType}${opts.fields.Event ? `/${opts.fields.Event}` : ""}`);
+  const mode = service.aesKey ? "safe mode" : "plaintext";
+  print(`→ ${opts.url}${service.servicePath} (${service.name}, ${service.kind}, ${format}, ${mode}): ${opts.fields.MsgType}${opts.fields.Event ? `/${opts.fields.Event}` : ""}`);
   print(`← ${describeReply(replies[0]!)}`);
   if (args.flags.verbose === "true") print(replies[0]!.plain);
   if (replies.length > 1) print(latencySummary(replies));

@@ -1,7 +1,7 @@
 /**
  * @module endpoints/channels-ec
  * `channels-ec-order-detail` and `channels-ec-refund-detail`: GET `s`, `o` → `{"code":200,"msg":"OK",
- * "order"|"aftersaleOrder":{…}}` for Channels shop services (`is-channels-ec`); other services → 400.
+ * "order"|"aftersaleOrder":{…}}` for Channels shop services (`kind: channels-ec`); other services → 400.
  * 64-bit ids in WeChat's answer come out as strings with all their digits.
  */
 import { Elysia } from "elysia";
@@ -13,7 +13,7 @@ export function channelsOrderDetailEndpoint(path: string, ctx: EndpointContext, 
   return new Elysia({ name: "channels-ec-order-detail", seed: path }).get(
     path,
     async ({ query }) => {
-      const svc = channelsServiceByName(ctx, query.s);
+      const svc = channelsServiceByName(ctx, query.s, "channels-ec-order-detail");
       return { code: 200 as const, msg: "OK" as const, order: await getOrderDetail(ctx.api, svc, query.o) };
     },
     hook,
@@ -24,7 +24,7 @@ export function channelsRefundDetailEndpoint(path: string, ctx: EndpointContext,
   return new Elysia({ name: "channels-ec-refund-detail", seed: path }).get(
     path,
     async ({ query }) => {
-      const svc = channelsServiceByName(ctx, query.s);
+      const svc = channelsServiceByName(ctx, query.s, "channels-ec-refund-detail");
       return { code: 200 as const, msg: "OK" as const, aftersaleOrder: await getAftersaleOrder(ctx.api, svc, query.o) };
     },
     hook,

@@ -6,6 +6,7 @@
  */
 import type { TSchema } from "@sinclair/typebox";
 import type { AnyElysia } from "elysia";
+import type { EndpointKey } from "../config/schema";
 import type { GatewayConfig, ServiceConfig } from "../config/types";
 import { badRequest, notFound } from "../http/errors";
 import type { Logger } from "../obs/log";
@@ -58,9 +59,23 @@ export function serviceByName(ctx: EndpointContext, name: string): ServiceConfig
   return svc;
 }
 
-/** Like serviceByName, for endpoints that only Channels shop services (`is-channels-ec`) have. */
-export function channelsServiceByName(ctx: EndpointContext, name: string): ServiceConfig {
+/** A 400 for a service of a kind the endpoint's API does not apply to. */
+const wrongKind = (svc: ServiceConfig, endpoint: EndpointKey, forWhom: string) =>
+  badRequest(`service "${svc.name}" is ${/^[aeiou]/.test(svc.kind) ? "an" : "a"} ${svc.kind}: ${endpoint} is for ${forWhom}`);
+
+/**
+ * Like serviceByName, for an endpoint over an Official Account's API (user/info, QR codes, JS-SDK,
+ * template messages, …): a Mini Program or a WeCom app has none of it (SPEC §8) → 400.
+ */
+export function accountServiceByName(ctx: EndpointContext, name: string, endpoint: EndpointKey): ServiceConfig {
   const svc = serviceByName(ctx, name);
-  if (!svc.isChannelsEc) throw badRequest(`service "${name}" is not a Channels shop (is-channels-ec)`);
+  if (svc.kind === "mini-program" || svc.kind === "wecom") throw wrongKind(svc, endpoint, "Official Accounts");
+  return svc;
+}
+
+/** Like serviceByName, for endpoints that only Channels shop services (`kind: channels-ec`) have. */
+export function channelsServiceByName(ctx: EndpointContext, name: string, endpoint: EndpointKey): ServiceConfig {
+  const svc = serviceByName(ctx, name);
+  if (svc.kind !== "channels-ec") throw wrongKind(svc, endpoint, "Channels shops");
   return svc;
 }

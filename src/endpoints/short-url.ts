@@ -6,13 +6,13 @@
 import { Elysia } from "elysia";
 import type { shortUrlBodySchema, shortUrlResponseSchema } from "../contract/endpoints";
 import { shortenUrl } from "../wxapi/short-url";
-import { serviceByName, type EndpointContext, type RouteHook } from "./context";
+import { accountServiceByName, type EndpointContext, type RouteHook } from "./context";
 
 export function shortUrlEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ body: typeof shortUrlBodySchema; response: typeof shortUrlResponseSchema }>) {
   return new Elysia({ name: "short-url", seed: path }).post(
     path,
     async ({ body }) => {
-      const svc = serviceByName(ctx, body.s);
+      const svc = accountServiceByName(ctx, body.s, "short-url");
       return { code: 200 as const, msg: "OK" as const, "short-url": await shortenUrl(ctx.api, svc, body.u) };
     },
     hook,

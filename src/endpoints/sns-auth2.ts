@@ -8,13 +8,13 @@
 import { Elysia } from "elysia";
 import type { snsAuth2QuerySchema, snsAuth2ResponseSchema } from "../contract/endpoints";
 import { oauthUserInfo } from "../wxapi/oauth2";
-import { serviceByName, type EndpointContext, type RouteHook } from "./context";
+import { accountServiceByName, type EndpointContext, type RouteHook } from "./context";
 
 export function snsAuth2Endpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ query: typeof snsAuth2QuerySchema; response: typeof snsAuth2ResponseSchema }>) {
   return new Elysia({ name: "sns-auth2", seed: path }).get(
     path,
     async ({ query }) => {
-      const svc = serviceByName(ctx, query.s);
+      const svc = accountServiceByName(ctx, query.s, "sns-auth2");
       const identity = await ctx.oauth.exchange(svc, query.code);
       const viaSns = query.scope === "userinfo" || query.scope === "snsapi_userinfo";
       const { userInfo, error } = await oauthUserInfo(ctx.api, svc, identity, viaSns, ctx.kv);

@@ -7,7 +7,7 @@
 import { Elysia } from "elysia";
 import type { tmplMsgBodySchema, tmplMsgResponseSchema, TmplMsgBody } from "../contract/endpoints";
 import { callExact } from "../wxapi/exact-json";
-import { serviceByName, type EndpointContext, type RouteHook } from "./context";
+import { accountServiceByName, type EndpointContext, type RouteHook } from "./context";
 
 type TemplateValue = { value: unknown; [key: string]: unknown };
 
@@ -33,7 +33,7 @@ export function tmplMsgEndpoint(path: string, ctx: EndpointContext, hook: RouteH
   return new Elysia({ name: "tmpl-msg", seed: path }).post(
     path,
     async ({ body }) => {
-      const svc = serviceByName(ctx, body.s);
+      const svc = accountServiceByName(ctx, body.s, "tmpl-msg");
       const { text } = await callExact(ctx.api, svc, { method: "POST", path: "/cgi-bin/message/template/send", json: templateMessage(body) });
       // WeChat's bytes, not a re-serialisation: a 64-bit msgid keeps every digit
       return new Response(text, { headers: { "content-type": "application/json; charset=utf-8" } });

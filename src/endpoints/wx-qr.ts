@@ -7,7 +7,7 @@ import { Elysia } from "elysia";
 import type { wxQrQuerySchema, wxQrResponseSchema } from "../contract/endpoints";
 import { badRequest } from "../http/errors";
 import { createQrCode, MAX_QR_EXPIRE_S } from "../wxapi/qrcode";
-import { serviceByName, type EndpointContext, type RouteHook } from "./context";
+import { accountServiceByName, type EndpointContext, type RouteHook } from "./context";
 
 const DEFAULT_EXPIRE_S = 30;
 
@@ -15,7 +15,7 @@ export function wxQrEndpoint(path: string, ctx: EndpointContext, hook: RouteHook
   return new Elysia({ name: "wx-qr", seed: path }).get(
     path,
     async ({ query }) => {
-      const svc = serviceByName(ctx, query.s);
+      const svc = accountServiceByName(ctx, query.s, "wx-qr");
       const sceneStr = query.sceneid || "0";
       let result;
       if (query.t === "forever") {

@@ -7,13 +7,13 @@
 import { Elysia } from "elysia";
 import type { wxUserQuerySchema, wxUserResponseSchema } from "../contract/endpoints";
 import { getUserInfo } from "../wxapi/user";
-import { serviceByName, type EndpointContext, type RouteHook } from "./context";
+import { accountServiceByName, type EndpointContext, type RouteHook } from "./context";
 
 export function wxUserEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ query: typeof wxUserQuerySchema; response: typeof wxUserResponseSchema }>) {
   return new Elysia({ name: "wx-user", seed: path }).get(
     path,
     async ({ query }) => {
-      const svc = serviceByName(ctx, query.s);
+      const svc = accountServiceByName(ctx, query.s, "wx-user");
       const userInfo = await getUserInfo(ctx.api, svc, query.o, { cache: ctx.kv });
       return { code: 200 as const, msg: "OK" as const, userInfo };
     },

@@ -8,17 +8,21 @@ import { AES_KEY, APP_ID, rawConfig } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
 import { startGateway } from "../_helpers/gateway";
 import { parseConfig } from "../../src/config/load";
+import type { ServiceKind } from "../../src/config/schema";
 
 const dir = mkdtempSync(join(tmpdir(), "wxgw-sim-"));
 const FIXTURES = join(import.meta.dir, "../fixtures");
 
 async function run(raw: Record<string, unknown>, argv: string[]) {
-  using backend = startFakeBackend();
+  const svc = (raw.services as Array<Record<string, unknown>>)[0]!;
+  using backend = startFakeBackend("/biz", { kind: svc.kind as ServiceKind | undefined });
   backend.on("/msg/text", (b) => ({ json: { msg: `backend says: ${b.Content}` } }));
   backend.on("/event/subscribe", { json: { type: "image", msg: "MEDIA_9" } });
   backend.on("/event/CLICK", (b) => ({ json: { msg: `clicked ${b.EventKey}` } }));
   backend.on("/event/channels_ec_order_pay", (b) => ({ json: { msg: `paid ${(b.order_info as { order_id: string }).order_id}` } }));
-  const svc = (raw.services as Array<Record<string, unknown>>)[0]!;
+  backend.on("/event/xpay_goods_deliver_notify", { json: { type: "json", json: { ErrCode: 0, ErrMsg: "success" } } });
+  backend.on("/event/user_enter_tempsession", { json: { type: "transfer_customer_service" } });
+  backend.on("/event/enter_agent", { json: { type: "success" } });
   svc["msg-proxy-pass"] = backend.url;
   using gw = startGateway(parseConfig(raw, "t", {}).config);
   const file = join(dir, `c${Math.random()}.json`);
@@ -61,6 +65,30 @@ describe("simulate", () => {
     const { code, bodies } = await run(shop(), ["--event", "product_spu_audit", "--set", "product_id=12345678901234567890;status=1"]);
     expect(code).toBe(0);
     expect(bodies).toEqual([{ path: "/event/product_spu_audit", body: expect.objectContaining({ MsgType: "event", product_id: "12345678901234567890", status: 1 }) }]);
+  });
+  const safeParams = { token: "tok", "app-id": APP_ID, "aes-key": AES_KEY };
+  test("a Mini Program (kind from the config): --body's JSON in the JSON envelope, the json answer decrypted from WeChat's JSON envelope", async () => {
+    const { code, out, bodies } = await run(rawConfig({ kind: "mini-program", "wx-params": safeParams }), ["--body", join(FIXTURES, "mini-program/json/event-xpay_goods_deliver_notify.json")]);
+    expect(code).toBe(0);
+    expect(out).toContain("mini-program, json, safe mode");
+    expect(out).toContain('← {"ErrCode":0,"ErrMsg":"success"}');
+    expect(bodies.map((b) => [b.path, b.body.OutTradeNo])).toEqual([["/event/xpay_goods_deliver_notify", expect.any(String)]]);
+  });
+  test("a Mini Program with --format xml: the event built as XML, the transfer answer in XML", async () => {
+    const { code, out } = await run(rawConfig({ kind: "mini-program", "wx-params": safeParams }), ["--format", "xml", "--event", "user_enter_tempsession", "--set", "SessionFrom=wxapp"]);
+    expect(code).toBe(0);
+    expect(out).toContain("mini-program, xml, safe mode");
+    expect(out).toContain("← transfer_customer_service:  [encrypted reply, signature ok]");
+  });
+  test("a WeCom app: msg_signature only, encrypted for the corp-id with its AgentID; the reply opened, 'no reply' shown as such", async () => {
+    const wecom = { kind: "wecom", "wx-params": { token: "tok", "aes-key": AES_KEY, "corp-id": "ww0123456789abcdef", "agent-id": "1000002" } };
+    const { code, out, bodies } = await run(rawConfig(wecom), ["--content", "hi WeCom", "--from", "zhangsan"]);
+    expect(code).toBe(0);
+    expect(out).toContain("wecom, xml, safe mode");
+    expect(out).toContain("← text: backend says: hi WeCom [encrypted reply, signature ok]");
+    expect(bodies).toEqual([{ path: "/msg/text", body: expect.objectContaining({ ToUserName: "ww0123456789abcdef", FromUserName: "zhangsan", AgentID: "1000002" }) }]);
+    const enter = await run(rawConfig(wecom), ["--event", "enter_agent", "--set", "EventKey="]);
+    expect(enter.out).toContain("← (empty: no reply)");
   });
   test("the message as WeChat writes it", () => {
     expect(buildMessageJson({ Event: "x", order_id: "3705115058471208928", note: "a\"b" })).toBe('{"Event":"x","order_id":3705115058471208928,"note":"a\\"b"}');

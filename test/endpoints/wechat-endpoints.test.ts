@@ -236,7 +236,7 @@ describe("channels-ec order and refund detail", () => {
     expect(s.wechat.callsTo("/channels/ec/aftersale/getaftersaleorder").at(-1)!.body).toEqual({ after_sale_order_id: "4000000001234567890" });
   });
   test("an Official Account service → 400; non-digit id → 400; unknown → 404; WeChat error → 502", async () => {
-    await expectError(await s.get(PATHS.order, { s: "svc", o: "3705115058471208928" }), 400, { msg: 'service "svc" is not a Channels shop (is-channels-ec)' });
+    await expectError(await s.get(PATHS.order, { s: "svc", o: "3705115058471208928" }), 400, { msg: 'service "svc" is an official-account: channels-ec-order-detail is for Channels shops' });
     await expectError(await s.get(PATHS.refund, { s: "svc", o: "1" }), 400);
     await expectError(await s.get(PATHS.order, { s: "shop", o: "12ab" }), 400);
     await expectError(await s.get(PATHS.order, { s: "shop" }), 400);
