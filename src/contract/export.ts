@@ -9,15 +9,28 @@
  *   is written once, as `def.<Title>.schema.json`, and referenced: generators emit one `UserInfo`,
  *   not one per message;
  * - `contract.schema.json` names every type under `definitions`, plus the unions of messages and
- *   events: the one input a generator needs for a single file of types.
+ *   events: the one input a generator needs for a single file of types;
+ * - the Mini Program's and WeCom's bodies and replies (SPEC §8) are files of their own, prefixed with
+ *   the kind (`mini-program.msg.text.schema.json`), listed by kind under `surfaces` in the index.
  * One title naming two different shapes is an error here rather than a `Foo1` in generated code.
  */
 import type { TSchema } from "@sinclair/typebox";
 import { endpointSchemas } from "./endpoints";
 import {
   backendReplySchema, channelsEventSchemas, channelsReplySchema, eventSchemas, forwardedSchemas, genericChannelsEventSchema, genericEventSchema,
-  genericMessageSchema, messageSchemas, oauth2ForwardSchema,
+  genericMessageSchema, messageSchemas, oauth2ForwardSchema, surfaceContracts,
 } from "./index";
+
+/** The push surfaces whose bodies differ from an Official Account's (SPEC §8), exported under their kind. */
+export const SURFACE_KINDS = ["mini-program", "wecom"] as const;
+export type SurfaceKind = (typeof SURFACE_KINDS)[number];
+
+/** One surface's files: its bodies by backend path, what its other bodies match, what its backend answers. */
+export interface SurfaceIndex {
+  readonly forwarded: Record<string, string>;
+  readonly fallback: { readonly msg: string; readonly event: string };
+  readonly reply: string;
+}
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -30,6 +43,8 @@ export interface SchemaIndex {
   /** what a Channels shop backend may answer */
   readonly channelsReply: string;
   readonly oauth2Forward: string;
+  /** a Mini Program's and a WeCom app's bodies and replies, by service kind */
+  readonly surfaces: Record<SurfaceKind, SurfaceIndex>;
   /** request and response schemas of the common endpoints (also in the OpenAPI document) */
   readonly endpoints: Record<string, string>;
   /** titled schemas used in several places, by title */
@@ -119,6 +134,18 @@ export function exportContract(): ContractExport {
   const channelsReply = add("channels-reply.schema.json", channelsReplySchema);
   const oauth2Forward = add("oauth2-forward.schema.json", oauth2ForwardSchema);
   const endpoints = Object.fromEntries(Object.entries(endpointSchemas).map(([name, schema]) => [name, add(`endpoint.${name}.schema.json`, schema)]));
+  const surfaces = {} as Record<SurfaceKind, SurfaceIndex>;
+  for (const kind of SURFACE_KINDS) {
+    const c = surfaceContracts[kind];
+    // a generic body the Official Account's files already hold is referred to, not written again
+    const generic = (schema: TSchema) =>
+      schema === genericMessageSchema ? fallback.msg : schema === genericEventSchema ? fallback.event : add(`${kind}._generic.schema.json`, schema);
+    surfaces[kind] = {
+      forwarded: Object.fromEntries(Object.entries(c.forwarded).map(([path, schema]) => [path, add(`${kind}.${fileOfPath(path)}`, schema)])),
+      fallback: { msg: generic(c.genericMessage), event: generic(c.genericEvent) },
+      reply: add(`${kind}-reply.schema.json`, c.reply),
+    };
+  }
 
   const shapes = titledShapes([...roots.values()]);
   const shared = new Set([...shapes].filter(([, s]) => s.uses > 1).map(([title]) => title));
@@ -129,13 +156,13 @@ export function exportContract(): ContractExport {
     files.set(file, document(file, referencing(JSON.parse(shapes.get(title)!.shape) as JsonSchema, shared)));
   }
   for (const [file, schema] of roots) files.set(file, document(file, referencing(schema, shared)));
-  files.set(CONTRACT_FILE, document(CONTRACT_FILE, bundle(files, forwarded)));
-  const index: SchemaIndex = { forwarded, fallback, reply, channelsReply, oauth2Forward, endpoints, definitions, contract: CONTRACT_FILE };
+  files.set(CONTRACT_FILE, document(CONTRACT_FILE, bundle(files, forwarded, surfaces)));
+  const index: SchemaIndex = { forwarded, fallback, reply, channelsReply, oauth2Forward, surfaces, endpoints, definitions, contract: CONTRACT_FILE };
   return { files, index };
 }
 
 /** contract.schema.json: each file's type by its title, and the unions a backend dispatches on. */
-function bundle(files: ReadonlyMap<string, JsonSchema>, forwarded: Record<string, string>): JsonSchema {
+function bundle(files: ReadonlyMap<string, JsonSchema>, forwarded: Record<string, string>, surfaces: Record<SurfaceKind, SurfaceIndex>): JsonSchema {
   const definitions: Record<string, JsonSchema> = {};
   for (const [file, schema] of files) {
     const title = schema.title as string;
@@ -157,6 +184,9 @@ function bundle(files: ReadonlyMap<string, JsonSchema>, forwarded: Record<string
     ...of("/event/", channelsEventSchemas),
     "event._generic_channels.schema.json",
   ]);
+  const surfaceBodies = (kind: SurfaceKind) => new Set([...Object.values(surfaces[kind].forwarded), surfaces[kind].fallback.msg, surfaces[kind].fallback.event]);
+  union("MiniProgramBody", "Every message and event a Mini Program backend receives, told apart by MsgType and Event.", surfaceBodies("mini-program"));
+  union("WecomBody", "Every message and event a WeCom app backend receives, told apart by MsgType and Event.", surfaceBodies("wecom"));
   return {
     title: "WxGatewayContract",
     description: "Every type of the wx-gateway backend contract, by name (a generator's single input); the bodies themselves are the definitions.",

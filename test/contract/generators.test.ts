@@ -29,8 +29,9 @@ const collect = (node: unknown): void => {
   const n = node as Record<string, unknown>;
   if (typeof n.title === "string") titles.add(n.title);
   if (typeof n.title === "string" && n.type === "object" && Object.keys(n.properties ?? {}).length > 0) objectTitles.add(n.title);
-  const members = ((n.anyOf ?? []) as Array<Record<string, unknown>>).filter((m) => m.type === "object");
-  if (members.length > 1) for (const m of members) merged.add(m.title as string);
+  // a member written in another file ($ref, as the reply types the surfaces' reply unions share) keeps its name
+  const members = ((n.anyOf ?? []) as Array<Record<string, unknown>>).filter((m) => m.type === "object" || typeof m.$ref === "string");
+  if (members.length > 1) for (const m of members) if (typeof m.title === "string") merged.add(m.title);
   for (const value of Object.values(n)) collect(value);
 };
 for (const doc of exportContract().files.values()) collect(doc);

@@ -72,3 +72,12 @@ test("wx-api passes a WeCom app's call to wecom-api-base with the app's token", 
   expect(wecom.callsTo("/cgi-bin/user/get").at(-1)!.query.access_token).toStartWith(`WT_${CORP_ID}_`);
   expect(wechat.callsTo("/cgi-bin/user/get")).toEqual([]);
 });
+
+test("the OpenAPI document lists every kind's callback routes with its own query: WeCom's msg_signature and encrypted echostr, the Mini Program's signature", async () => {
+  const doc = (await (await fetch(`${gw.url}/openapi.json`, { headers: AUTH })).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; required?: boolean }> }>> };
+  const params = (path: string, method: string) => (doc.paths[path]?.[method]?.parameters ?? []).map((p) => `${p.name}${p.required ? "" : "?"}`).sort();
+  expect(params("/wecom", "get")).toEqual(["echostr", "msg_signature", "nonce", "timestamp"]);
+  expect(params("/wecom", "post")).toEqual(["msg_signature", "nonce", "timestamp"]);
+  expect(params("/mp", "post")).toEqual(expect.arrayContaining(["signature", "timestamp", "nonce", "msg_signature?"]));
+  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/wx", "/shop", "/mp", "/wecom"]));
+});
