@@ -1,25 +1,35 @@
 /**
  * @module gateway
- * createGateway(config): builds every dependency once — the stores (one Redis connection when
- * `token-store` is Redis), the shared callback state on it, WeChat API client, userInfo lookup,
- * async-reply sender, metrics — and the app on top of them. `serve` and the tests both start the
- * gateway through here, so what is tested is what runs. Shutdown is `drain()` (callback/drain),
- * then `close()`; `serve` calls both on SIGTERM.
+ * createGateway(config): the running gateway. What lives as long as the process is built here once —
+ * the clock, metrics (feeding the status page's counts), the callback core, the operations (reload,
+ * readiness, status) — and everything built from one config is a generation (ops/generation): stores,
+ * WeChat client, services, apps, API proxy. The listeners call `handle`, `handleAdmin` and
+ * `handleApiProxy`, which send each request to the current generation; a reload (ops/reload) makes a
+ * new one current at once, and the old one finishes what it started and is let go. `serve` and the
+ * tests both start the gateway through here, so what is tested is what runs. Shutdown is `drain()`
+ * (callback/drain), then `close()`; `serve` calls both on SIGTERM.
  */
+import type { Elysia } from "elysia";
+import type { LoadedConfig } from "./config/load";
 import type { GatewayConfig } from "./config/types";
 import type { Logger } from "./obs/log";
 import { createMetrics, type Metrics } from "./obs/metrics";
-import { createApp, type GatewayApp } from "./app";
-import { createStores, type Stores } from "./store/index";
-import { createWxApi, type WxApi } from "./wxapi/client";
-import { createUserInfoLookup } from "./wxapi/user";
-import { createAsyncReplySender } from "./callback/async-reply";
-import { createOAuthExchanger } from "./wxapi/oauth2";
-import { createSharedState, type SharedState } from "./state/index";
+import type { GatewayApp } from "./app";
+import type { Stores } from "./store/index";
+import type { WxApi } from "./wxapi/client";
+import type { SharedState } from "./state/index";
 import { createCallbackCore } from "./callback/core";
 import { drainCallbacks, type DrainReport } from "./callback/drain";
 import { systemClock, type Clock } from "./util/clock";
-import { createApiProxy, type ApiProxy } from "./api-proxy/index";
+import type { ApiProxy } from "./api-proxy/index";
+import type { GatewayOps } from "./endpoints/context";
+import { GatewayError } from "./http/errors";
+import { createStatusStats, feedStatus } from "./obs/status-stats";
+import { buildGeneration, release, type Generation } from "./ops/generation";
+import { createReloader } from "./ops/reload";
+import { readinessOf } from "./ops/readiness";
+import { statusData } from "./ops/status";
+import { tokenCacheDirProblem } from "./ops/cache-dir";
 
 export interface GatewayOptions {
   readonly log: Logger;
@@ -27,12 +37,15 @@ export interface GatewayOptions {
   readonly fetch?: typeof fetch;
   /**
    * The one clock of this gateway (util/clock): the callback path's deadlines, token expiry and
-   * renewal, cache and replay windows, metrics. Tests pass a fake one (test/_helpers/fake-timers).
+   * renewal, cache and replay windows, metrics, the status page's minutes. Tests pass a fake one.
    */
   readonly clock?: Clock;
+  /** reads and validates the config again for a reload (serve passes its loader); without it a reload is refused */
+  readonly reloadSource?: () => LoadedConfig;
 }
 
 export interface Gateway extends GatewayApp {
+  /** the current generation's config (and likewise below) */
   readonly config: GatewayConfig;
   readonly metrics: Metrics;
   readonly api: WxApi;
@@ -40,47 +53,108 @@ export interface Gateway extends GatewayApp {
   readonly stores: Stores;
   /** Redis dedup and replay guard on `stores.redis` when token-store is Redis, else null */
   readonly sharedState: SharedState | null;
-  /** the WeChat API proxy on the token center (SPEC §9) when `api-proxy` is configured; `serve` gives it its listener */
+  /** the WeChat API proxy on the token center (SPEC §9) when `api-proxy` is configured */
   readonly apiProxy: ApiProxy | null;
+  /** the main listener's handler: the current generation's app */
+  handle(req: Request): Promise<Response>;
+  /** the admin listener's handler (`admin-listen`): the current generation's common endpoints */
+  handleAdmin(req: Request): Promise<Response>;
+  /** the API proxy listener's handler (`api-proxy.listen`) */
+  handleApiProxy(req: Request): Promise<Response>;
+  /** readiness, reload and status, as their endpoints and SIGHUP use them */
+  readonly ops: GatewayOps;
+  /** generations a reload retired that still have requests or accepted messages of their own */
+  readonly retiring: number;
   /**
-   * Refuses new callbacks (503) and resolves once every accepted message has reached the backend and
-   * finished, or the computed bound has passed (callback/drain). Call it before closing the stores.
+   * Refuses new callbacks (503), turns readiness to 503, and resolves once every accepted message has
+   * reached the backend and finished, or the computed bound has passed (callback/drain).
    */
   drain(): Promise<DrainReport>;
-  /** Closes the shared state and the stores, and with them the Redis connection (once, however often it is called). */
+  /** Closes the shared state and the stores of every generation (once, however often it is called). */
   close(): Promise<void>;
 }
 
+const notServedHere = () => Promise.resolve(new GatewayError(404, "not found").toResponse());
+
 export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gateway {
-  const log = opts.log;
+  const { log } = opts;
   const clock = opts.clock ?? systemClock;
-  const now = clock.unixMs;
-  const doFetch = opts.fetch ?? fetch;
   // process metrics only matter to a scrape: without a metrics endpoint prom-client is never loaded
   const metrics = opts.metrics ?? createMetrics({ processMetrics: Boolean(config.commonEndpoints.metrics), clock });
-  const stores = createStores(config, log, { now });
-  const { kv } = stores;
-  const api = createWxApi({ config, store: stores.tokens, log, fetch: doFetch, clock, metrics });
-  const sharedState = createSharedState(config, { connection: stores.redis, log, metrics, now, sleep: clock.sleep });
-  const app = createApp(config, {
+  const stats = createStatusStats(clock.unixMs);
+  const startedAt = clock.unixMs();
+  let statusShown = false;
+  let draining = false;
+  const retiring = new Set<Generation>();
+  const ops: GatewayOps = {
+    readiness: () => readinessOf(current, draining),
+    reload: async (trigger) => reloader.reload(trigger),
+    status: () => statusData({ generation: () => current, stats, reloads: reloader.history, readiness: ops.readiness, now: clock.unixMs, startedAt }),
+  };
+  // the status page's counts come from the metrics' own calls, and only while a page shows them
+  const parts = { log, metrics: feedStatus(metrics, stats, () => statusShown), clock, fetch: opts.fetch ?? fetch, core: createCallbackCore(clock), ops };
+
+  const switchTo = (next: GatewayConfig) => {
+    const old: Generation | undefined = current;
+    current = buildGeneration(next, parts, old ?? null);
+    statusShown = Boolean(next.commonEndpoints.status);
+    stats.retain(next.services.map((s) => s.name));
+    if (old === undefined) return;
+    retiring.add(old);
+    release(old, () => ({ current, retiring })).catch((err: Error) => log.error({ err: err.message }, "closing a retired config's stores failed"));
+  };
+  let current: Generation = undefined as unknown as Generation;
+  switchTo(config);
+  const reloader = createReloader({
+    source: opts.reloadSource ?? null,
+    started: config,
+    running: () => current.config,
+    prepare: tokenCacheDirProblem,
+    apply: switchTo,
     log,
     metrics,
-    fetch: doFetch,
-    now,
-    userInfo: createUserInfoLookup(api, kv),
-    asyncReply: createAsyncReplySender(api),
-    // one OAuth2 exchanger for the redirects and sns-auth2, so that a code seen by both is exchanged once
-    wechat: { api, kv, oauth: createOAuthExchanger({ api, kv, log, sleep: clock.sleep }) },
-    createDedup: sharedState?.createDedup,
-    createReplayGuard: sharedState?.createReplayGuard,
-    core: createCallbackCore(clock),
+    now: clock.unixMs,
   });
-  const apiProxy = config.apiProxy ? createApiProxy({ config, tokens: api.tokens, store: stores.tokens, clock, log, metrics, fetch: doFetch }) : null;
-  let drained: Promise<DrainReport> | undefined;
-  const drain = () => (drained ??= drainCallbacks(app.runtimes, log));
-  const close = () => {
-    sharedState?.close();
-    return stores.close();
+
+  /** A handler on the current generation's app, counting the request there until it is answered. */
+  const serveWith = (pick: (g: Generation) => { handle(req: Request): Promise<Response> } | null) => (req: Request) => {
+    const g = current;
+    const target = pick(g);
+    if (target === null) return notServedHere();
+    g.requests.add();
+    return target.handle(req).then(
+      (res) => (g.requests.done(), res),
+      (err: unknown) => {
+        g.requests.done();
+        throw err;
+      },
+    );
   };
-  return { ...app, config, metrics, api, stores, sharedState, apiProxy, drain, close };
+  const live = () => [current, ...retiring];
+  const limiterOwners = () => [...new Map(live().flatMap((g) => g.runtimes.map((rt) => [rt.limiter, rt] as const))).values()];
+  let drained: Promise<DrainReport> | undefined;
+  let closed: Promise<void> | undefined;
+  return {
+    get config() { return current.config; },
+    get app(): Elysia { return current.app; },
+    get adminApp() { return current.adminApp; },
+    get runtimes() { return current.runtimes; },
+    get api() { return current.wechat.api; },
+    get stores() { return current.stores; },
+    get sharedState() { return current.sharedState; },
+    get apiProxy() { return current.apiProxy; },
+    get retiring() { return retiring.size; },
+    metrics,
+    ops,
+    handle: serveWith((g) => g.app),
+    handleAdmin: serveWith((g) => g.adminApp),
+    handleApiProxy: serveWith((g) => g.apiProxy),
+    drain: () => (drained ??= ((draining = true), drainCallbacks(limiterOwners(), log))),
+    close: () =>
+      (closed ??= (async () => {
+        const generations = live();
+        for (const state of new Set(generations.map((g) => g.sharedState))) state?.close();
+        await Promise.all([...new Set(generations.map((g) => g.stores))].map((s) => s.close()));
+      })()),
+  };
 }

@@ -46,16 +46,23 @@ export interface ServiceRuntime {
   readonly core: CallbackCore;
 }
 
-export function createServiceRuntime(config: ServiceConfig, deps: ServiceDeps): ServiceRuntime {
+/**
+ * What a config reload carries from a service's previous runtime into its new one, because what it
+ * depends on did not change (ops/generation): the limiter (its `workerNum` bound and the count the
+ * drain waits for), the dedup table and the replay guard (retries and replays seen before the reload).
+ */
+export type CarriedState = Partial<Pick<ServiceRuntime, "limiter" | "dedup" | "replay">>;
+
+export function createServiceRuntime(config: ServiceConfig, deps: ServiceDeps, carried: CarriedState = {}): ServiceRuntime {
   const onHit = () => deps.metrics.dedupHit(config.name);
   return {
     config,
     deps,
     log: deps.log.child({ service: config.name }),
     profile: createProfile(config),
-    limiter: createLimiter(config.workerNum),
-    dedup: deps.createDedup?.(config) ?? createMemoryDedup(config.dedupWindowS, { onHit, now: deps.now }),
-    replay: config.timeoutS > 0 ? (deps.createReplayGuard?.(config) ?? createMemoryReplayGuard(config.timeoutS, deps.now)) : null,
+    limiter: carried.limiter ?? createLimiter(config.workerNum),
+    dedup: carried.dedup ?? deps.createDedup?.(config) ?? createMemoryDedup(config.dedupWindowS, { onHit, now: deps.now }),
+    replay: config.timeoutS > 0 ? (carried.replay ?? deps.createReplayGuard?.(config) ?? createMemoryReplayGuard(config.timeoutS, deps.now)) : null,
     core: deps.core ?? createCallbackCore(),
   };
 }

@@ -48,7 +48,7 @@ export async function handleCallback(request: Request, query: Query, rt: Service
     return encode(reply, signed, decoded, route, rt); // reply (profile: rendered, encrypted) or "no reply"
   } catch (err) {
     const error = asGatewayError(err);
-    rt.deps.metrics.callback(rt.config.name, "-", "rejected");
+    rt.deps.metrics.callback(rt.config.name, "-", "rejected", `${error.status} ${error.message}`);
     if (error.status >= 500) rt.log.error({ status: error.status, err: causeOf(error.cause) }, "callback failed");
     else rt.log.info({ status: error.status, reason: error.message }, "callback rejected");
     throw error;

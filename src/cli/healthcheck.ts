@@ -1,7 +1,8 @@
 /**
  * @module cli/healthcheck
  * `wx-gateway healthcheck [-c FILE]`: GET the configured `health-check` path on the configured listen
- * address and exit 0 on HTTP 200, 1 otherwise — so a container image needs no shell or curl for its
+ * address — the admin listener's when `admin-listen` is set, since every common endpoint is served
+ * there only — and exit 0 on HTTP 200, 1 otherwise — so a container image needs no shell or curl for its
  * HEALTHCHECK. Every failure, a bad config included, is exit 1: Docker treats any other non-zero code
  * as reserved, not as "unhealthy".
  */
@@ -35,7 +36,8 @@ export async function healthcheck(
   }
   const path = config.commonEndpoints["health-check"];
   if (!path) return { code: 1, line: `unhealthy: ${config.source} sets no common-endpoints.health-check path` };
-  const url = `${localOrigin(config)}${path}`;
+  const address = config.adminListen ? { listenHost: config.adminListen.host, listenPort: config.adminListen.port } : config;
+  const url = `${localOrigin(address)}${path}`;
   try {
     // a command of its own (a container's HEALTHCHECK), not the gateway: its bound is real time
     const res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 3000), redirect: "manual" });

@@ -1,16 +1,18 @@
 /**
  * @module cli/serve
- * load config → build dependencies → createApp → listen; on SIGTERM/SIGINT stop accepting, let
+ * load config → build the gateway → listen (main, and the admin and API proxy listeners when
+ * configured); on SIGHUP reload the config (ops/reload); on SIGTERM/SIGINT stop accepting, let
  * in-flight requests finish (bounded), wait until every accepted message has reached the backend
- * (bounded by the backend hard timeout per queued round: callback/drain), exit 0.
+ * (bounded by the backend hard timeout per queued round: callback/drain), exit 0. The admin listener
+ * stays open until the drain is done, so readiness can say 503 meanwhile.
  */
-import { mkdirSync, accessSync, constants } from "node:fs";
 import { loadConfig, locateConfig } from "../config/load";
 import { maskedSummary } from "../config/mask";
-import type { GatewayConfig } from "../config/types";
 import { createLogger, type Logger } from "../obs/log";
 import { createGateway } from "../gateway";
 import { startApiProxyServer, type ApiProxyServer } from "../api-proxy/server";
+import { tokenCacheDirProblem } from "../ops/cache-dir";
+import { listenerBodyLimit } from "../ops/reload";
 
 export class StartError extends Error {
   constructor(message: string) {
@@ -22,15 +24,13 @@ export class StartError extends Error {
 /** How long in-flight requests get after a stop signal. */
 export const DRAIN_MS = 10_000;
 
-/** Fails early (exit 4) when the token cache directory cannot be created or written. */
-function prepareCacheDir(config: GatewayConfig): void {
-  if (config.tokenStore.type !== "file") return;
-  const dir = config.tokenStore.dir;
+/** Binds a listener; a failure is exit 4, after `cleanup` let go of the listeners already bound. */
+function listen(what: string, host: string, port: number, start: () => ReturnType<typeof Bun.serve>, cleanup: () => void): ReturnType<typeof Bun.serve> {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    accessSync(dir, constants.W_OK);
+    return start();
   } catch (err) {
-    throw new StartError(`token cache directory ${dir} is not writable: ${(err as Error).message}`);
+    cleanup();
+    throw new StartError(`cannot listen on ${host}:${port}${what}: ${(err as Error).message}`);
   }
 }
 
@@ -39,31 +39,27 @@ export async function serve(cliPath: string | undefined, log: Logger = createLog
   const { config, warnings } = loadConfig(path);
   if (path === null) log.info("no config file given and no ./sample.conf.json: using the embedded sample config (echo mode)");
   for (const w of warnings) log.warn(w);
-  prepareCacheDir(config);
+  const cacheProblem = tokenCacheDirProblem(config);
+  if (cacheProblem) throw new StartError(cacheProblem);
 
-  const gateway = createGateway(config, { log });
-  const { app } = gateway;
-  const maxBody = Math.max(...config.services.map((s) => s.maxBodyBytes), 1 << 20);
-  let server: ReturnType<typeof Bun.serve>;
-  try {
-    server = Bun.serve({
-      hostname: config.listenHost || "0.0.0.0",
-      port: config.listenPort,
-      maxRequestBodySize: maxBody,
-      fetch: (req) => app.handle(req),
-    });
-  } catch (err) {
-    throw new StartError(`cannot listen on ${config.listenHost || "0.0.0.0"}:${config.listenPort}: ${(err as Error).message}`);
-  }
+  const gateway = createGateway(config, { log, reloadSource: () => loadConfig(path) });
+  // a reload may not raise it (ops/reload): Bun sets it per listener, at start
+  const maxBody = listenerBodyLimit(config);
+  const host = config.listenHost || "0.0.0.0";
+  const server = listen("", host, config.listenPort, () => Bun.serve({ hostname: host, port: config.listenPort, maxRequestBodySize: maxBody, fetch: gateway.handle }), () => {});
   log.info({ config: maskedSummary(config) }, `wx-gateway listening on ${server.hostname}:${server.port}`);
+  let admin: ReturnType<typeof Bun.serve> | null = null;
+  if (config.adminListen) {
+    const { host: adminHost, port } = config.adminListen;
+    const start = () => Bun.serve({ hostname: adminHost, port, maxRequestBodySize: maxBody, fetch: gateway.handleAdmin });
+    admin = listen(" (admin-listen)", adminHost, port, start, () => void server.stop(true));
+    log.info(`admin listener (common endpoints) on ${admin.hostname}:${admin.port}`);
+  }
   let proxyServer: ApiProxyServer | null = null;
-  if (gateway.apiProxy && config.apiProxy) {
-    try {
-      proxyServer = startApiProxyServer(gateway.apiProxy, config.apiProxy);
-    } catch (err) {
-      void server.stop(true);
-      throw new StartError(`cannot listen on ${config.apiProxy.host}:${config.apiProxy.port} (api-proxy.listen): ${(err as Error).message}`);
-    }
+  if (config.apiProxy) {
+    const { host: proxyHost, port } = config.apiProxy;
+    const start = () => startApiProxyServer({ handle: gateway.handleApiProxy }, { host: proxyHost, port });
+    proxyServer = listen(" (api-proxy.listen)", proxyHost, port, start, () => void Promise.all([server.stop(true), admin?.stop(true)]));
     log.info(`WeChat API proxy listening on ${proxyServer.hostname}:${proxyServer.port}`);
   }
 
@@ -80,10 +76,15 @@ export async function serve(cliPath: string | undefined, log: Logger = createLog
     const clean = await Promise.race([drained, timedOut]);
     if (!clean) log.warn(`in-flight requests still running after ${DRAIN_MS} ms: closing them`);
     await accepted;
+    await admin?.stop(true);
     await gateway.close();
     log.flush();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  // nginx's and Caddy's habit: SIGHUP reloads the config; the reloader logs and counts the outcome
+  process.on("SIGHUP", () => {
+    if (!stopping) void gateway.ops.reload("SIGHUP");
+  });
 }

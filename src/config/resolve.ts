@@ -3,6 +3,7 @@
  * Raw file values → frozen camelCase GatewayConfig with every default of SPEC §2 filled in.
  */
 import { resolveApiProxy } from "./api-proxy";
+import { resolveAdminListen } from "./ops";
 import { COMMON_ENDPOINT_KEYS, type EndpointKey, type RawConfig, type RawService } from "./schema";
 import type { CommonEndpointsConfig, GatewayConfig, ServiceConfig, TokenStoreConfig } from "./types";
 
@@ -88,6 +89,7 @@ export function resolveConfig(raw: RawConfig, source: string, env: Record<string
     adminToken: orNull(raw["admin-token"]),
     commonEndpoints: resolveEndpoints(raw),
     apiProxy: resolveApiProxy(raw),
+    adminListen: resolveAdminListen(raw),
     source,
   });
 }

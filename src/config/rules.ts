@@ -8,6 +8,7 @@ import { maskUrl } from "./mask";
 import { COMMON_ENDPOINT_KEYS } from "./schema";
 import { apiProxyProblem } from "./api-proxy";
 import { DEFAULTS } from "./resolve";
+import { opsProblem, statusDataPath } from "./ops";
 
 const AES_KEY = /^[A-Za-z0-9+/]{43}$/;
 
@@ -93,6 +94,8 @@ export function checkRules(raw: RawConfig): void {
 
   const common = raw["common-endpoints"] ?? {};
   for (const key of COMMON_ENDPOINT_KEYS) claim(common[key], `common-endpoints.${key}`);
+  // the status page's JSON lives beside it
+  if (common.status) claim(statusDataPath(common.status), "common-endpoints.status (its data, <status>/data)");
 
   // the wx-api pass-through owns a whole prefix: nothing else may live below it
   const prefix = common["wx-api"];
@@ -106,4 +109,6 @@ export function checkRules(raw: RawConfig): void {
 
   const proxyProblem = apiProxyProblem(raw, raw["listen-port"] ?? DEFAULTS.listenPort);
   if (proxyProblem) throw new ConfigError("api-proxy.listen", proxyProblem);
+  const ops = opsProblem(raw, raw["listen-port"] ?? DEFAULTS.listenPort);
+  if (ops) throw new ConfigError(ops[0], ops[1]);
 }

@@ -65,7 +65,7 @@ const TokenStoreSchema = t.Union([
  */
 export const COMMON_ENDPOINT_KEYS = [
   "health-check", "wx-qr", "wx-user", "sns-auth2", "short-url", "tmpl-msg", "sign-jsapi",
-  "channels-ec-order-detail", "channels-ec-refund-detail", "wx-api", "metrics", "openapi",
+  "channels-ec-order-detail", "channels-ec-refund-detail", "wx-api", "metrics", "openapi", "ready", "reload", "status",
 ] as const;
 export type EndpointKey = (typeof COMMON_ENDPOINT_KEYS)[number];
 
@@ -85,6 +85,7 @@ export const RawConfigSchema = t.Object({
   "token-store": t.Optional(TokenStoreSchema),
   "admin-token": t.Optional(NullableString),
   "api-proxy": t.Optional(ApiProxySchema),
+  "admin-listen": t.Optional(t.String({ description: "host:port of the admin listener, e.g. 127.0.0.1:7081: every common endpoint moves there" })),
   ...perServiceDefaults,
 });
 

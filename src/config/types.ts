@@ -5,6 +5,7 @@
  * `common-endpoints` paths, which keep the file's keys.
  */
 import type { ApiProxyConfig } from "./api-proxy";
+import type { ListenAddress } from "./ops";
 import type { EndpointKey, ServiceKind } from "./schema";
 
 export type TokenStoreConfig =
@@ -63,6 +64,8 @@ export interface GatewayConfig {
   readonly commonEndpoints: CommonEndpointsConfig;
   /** the WeChat API proxy's listener (SPEC §9); null when `api-proxy` is not configured */
   readonly apiProxy: ApiProxyConfig | null;
+  /** the admin listener (SPEC §10), where every common endpoint is served instead of the main one; null when not configured */
+  readonly adminListen: ListenAddress | null;
   /** where the config came from: a path, or "embedded" */
   readonly source: string;
 }

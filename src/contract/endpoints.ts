@@ -9,6 +9,7 @@
  * objects: WeChat adds and retires fields without notice, and the gateway passes them on as they are.
  */
 import { Type as t, type Static, type TSchema } from "@sinclair/typebox";
+import { readyResponseSchema, reloadResponseSchema, statusDataSchema } from "./ops";
 
 const service = t.String({ minLength: 1, description: "the service name (`name` in `services[]`)", examples: ["my-account"] });
 const ok = { code: t.Literal(200, { description: "always 200 on success" }), msg: t.Literal("OK", { description: 'always "OK" on success' }) };
@@ -212,6 +213,9 @@ export const endpointSchemas: Readonly<Record<string, TSchema>> = Object.freeze(
   RefundDetailResponse: refundDetailResponseSchema,
   WxApiQuery: wxApiQuerySchema,
   OAuth2RedirectQuery: oauth2RedirectQuerySchema,
+  ReadyResponse: readyResponseSchema,
+  ReloadResponse: reloadResponseSchema,
+  StatusData: statusDataSchema,
 });
 
 export type TmplMsgBody = Static<typeof tmplMsgBodySchema>;

@@ -8,7 +8,8 @@ import type { TSchema } from "@sinclair/typebox";
 import type { AnyElysia } from "elysia";
 import type { EndpointKey } from "../config/schema";
 import type { GatewayConfig, ServiceConfig } from "../config/types";
-import { badRequest, notFound } from "../http/errors";
+import type { ReadyState, ReloadChanges, StatusData } from "../contract/ops";
+import { GatewayError, badRequest, notFound } from "../http/errors";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import type { KvStore } from "../store/kv";
@@ -28,6 +29,21 @@ export interface EndpointContext {
   readonly now: () => number;
   /** the OpenAPI document of the whole app, built on the first request for it */
   readonly openApiDocument: () => Promise<Record<string, unknown>>;
+  /** the running gateway's readiness, reload and status (ops/); absent in an app built without a gateway */
+  readonly ops?: GatewayOps;
+}
+
+/** A reload's outcome: applied, or refused with the HTTP status and reason its endpoint answers. */
+export type ReloadOutcome =
+  | { readonly applied: true; readonly services: readonly string[]; readonly changes: ReloadChanges }
+  | { readonly applied: false; readonly status: 409 | 422 | 500; readonly reason: string };
+
+/** What the operations endpoints (SPEC §10) ask of the running gateway. */
+export interface GatewayOps {
+  readiness(): Promise<ReadyState>;
+  /** reads the config from where it came from, validates it, applies it or refuses it whole */
+  reload(trigger: string): Promise<ReloadOutcome>;
+  status(): Promise<StatusData>;
 }
 
 /** The schemas a route validates with (Elysia's route options); its registry entry gives them. */
@@ -78,4 +94,10 @@ export function channelsServiceByName(ctx: EndpointContext, name: string, endpoi
   const svc = serviceByName(ctx, name);
   if (svc.kind !== "channels-ec") throw wrongKind(svc, endpoint, "Channels shops");
   return svc;
+}
+
+/** The running gateway's operations; an app built without one (a bare createApp) has none to offer. */
+export function opsOf(ctx: EndpointContext): GatewayOps {
+  if (!ctx.ops) throw new GatewayError(503, "not available: this app runs without a gateway");
+  return ctx.ops;
 }

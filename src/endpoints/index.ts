@@ -1,8 +1,9 @@
 /**
  * @module endpoints/index
  * commonEndpoints(deps, root): mounts the endpoints configured in `common-endpoints`, each from its
- * entry in endpoints/registry: `open` ones in the open group, `admin` ones in the admin-guarded group
- * (endpoints/admin-guard), which asks for the token when one is set.
+ * entry in endpoints/registry: `open` ones in the open group, `admin` ones in an admin-guarded group
+ * (endpoints/admin-guard), which asks for the token when one is set — as a Bearer token, or for a
+ * `basic` entry (the status page) also as an HTTP Basic password.
  */
 import { Elysia, type AnyElysia } from "elysia";
 import type { GatewayConfig } from "../config/types";
@@ -33,13 +34,14 @@ export function commonEndpoints(deps: EndpointDeps, root: () => AnyElysia) {
     openApiDocument: () => (document ??= import("./openapi-document").then((m) => m.buildOpenApiDocument(root()))),
   };
   const open = new Elysia({ name: "common-open" });
-  // the group carries the admin-token check: every route mounted in it is guarded
+  // the groups carry the admin-token check: every route mounted in them is guarded
   const guarded = adminGuardedGroup(deps.config.adminToken, "common-guarded");
+  const page = adminGuardedGroup(deps.config.adminToken, "common-guarded-basic", { basic: true });
   for (const [key, entry] of Object.entries(ENDPOINTS) as Array<[keyof typeof ENDPOINTS, EndpointEntry]>) {
     const path = deps.config.commonEndpoints[key];
     if (!path) continue;
     const route = entry.route(path, ctx, { ...entry.schemas, detail: routeDetail(entry, deps.config) });
-    (entry.access === "open" ? open : guarded).use(route);
+    (entry.access === "open" ? open : entry.basic ? page : guarded).use(route);
   }
-  return new Elysia({ name: "common-endpoints" }).use(open).use(guarded);
+  return new Elysia({ name: "common-endpoints" }).use(open).use(guarded).use(page);
 }

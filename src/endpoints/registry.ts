@@ -1,21 +1,26 @@
 /**
  * @module endpoints/registry
  * The common endpoints (SPEC §7), one entry each under its `common-endpoints` key: who may call it
- * (`open`: never behind the admin token; `admin`: in the guarded route group), its route, the schemas
+ * (`open`: never behind the admin token; `admin`: in the guarded route group, which with `basic` also
+ * takes the token as an HTTP Basic password), its route, the schemas
  * it validates with (contract/endpoints.ts) and its OpenAPI entry (`null`: left out of the document).
  * endpoints/index mounts the configured ones from here; nothing else lists them. The type requires
  * one entry per key of config/schema.ts's COMMON_ENDPOINT_KEYS, and no other.
  */
 import type { EndpointKey } from "../config/schema";
 import * as schema from "../contract/endpoints";
+import * as ops from "../contract/ops";
 import { channelsOrderDetailEndpoint, channelsRefundDetailEndpoint } from "./channels-ec";
 import type { RouteFactory, RouteSchemas } from "./context";
 import { healthEndpoint } from "./health";
 import { metricsEndpoint } from "./metrics";
 import { openApiEndpoint } from "./openapi";
+import { readyEndpoint } from "./ready";
+import { reloadEndpoint } from "./reload";
 import { shortUrlEndpoint } from "./short-url";
 import { signJsapiEndpoint } from "./sign-jsapi";
 import { snsAuth2Endpoint } from "./sns-auth2";
+import { statusEndpoint } from "./status";
 import { tmplMsgEndpoint } from "./tmpl-msg";
 import { wxApiEndpoint } from "./wx-api";
 import { wxQrEndpoint } from "./wx-qr";
@@ -30,6 +35,8 @@ export interface OpenApiEntry {
 
 export interface EndpointEntry<S extends RouteSchemas = RouteSchemas> {
   readonly access: "open" | "admin";
+  /** admin only: the token is also taken as an HTTP Basic password, for a page a browser opens (endpoints/admin-guard) */
+  readonly basic?: boolean;
   readonly route: RouteFactory<S>;
   readonly schemas: S;
   readonly openapi: OpenApiEntry | null;
@@ -42,7 +49,26 @@ const wechat = (summary: string, description: string): OpenApiEntry => ({ tag: "
 /** In mounting order. */
 export const ENDPOINTS: { readonly [K in EndpointKey]: EndpointEntry } = {
   "health-check": entry({ access: "open", route: healthEndpoint, schemas: {}, openapi: { tag: "ops", summary: "Health check" } }),
+  ready: entry({
+    access: "open",
+    route: readyEndpoint,
+    schemas: { response: { 200: ops.readyResponseSchema } },
+    openapi: { tag: "ops", summary: "Readiness", description: "200 when the gateway can serve; 503 with the reason while it drains after SIGTERM or while its Redis is unreachable." },
+  }),
   metrics: entry({ access: "admin", route: metricsEndpoint, schemas: {}, openapi: null }),
+  reload: entry({
+    access: "admin",
+    route: reloadEndpoint,
+    schemas: { response: { 200: ops.reloadResponseSchema } },
+    openapi: { tag: "ops", summary: "Reload the config", description: "Reads the config file again and applies it (as SIGHUP does); 422 when invalid, 409 when a change needs a restart." },
+  }),
+  status: entry({
+    access: "admin",
+    basic: true,
+    route: statusEndpoint,
+    schemas: {},
+    openapi: { tag: "ops", summary: "Status page (HTML); its data is at <path>/data", description: "Also takes the admin token as an HTTP Basic password." },
+  }),
   openapi: entry({ access: "admin", route: openApiEndpoint, schemas: {}, openapi: null }),
   "wx-qr": entry({
     access: "admin",

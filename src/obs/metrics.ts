@@ -11,10 +11,12 @@ export type CallbackOutcome = "replied" | "success-fallback" | "rejected" | "ver
 
 export interface Metrics {
   readonly registry: Registry;
-  callback(service: string, type: string, outcome: CallbackOutcome): void;
+  /** `reason`: why a callback was rejected (the status page's last errors; never a metric label) */
+  callback(service: string, type: string, outcome: CallbackOutcome, reason?: string): void;
   /** seconds the backend took, by service and outcome ("ok", "error", "timeout") */
   backendLatency(service: string, outcome: string, seconds: number): void;
-  fallback(service: string, reason: string): void;
+  /** `category` is the label (timeout, backend-error, bad-reply); `reason` the detail, for the status page only */
+  fallback(service: string, category: string, reason?: string): void;
   dedupHit(service: string): void;
   tokenFetch(appId: string, kind: "token" | "ticket"): void;
   wxApiError(path: string, errcode: number): void;
@@ -24,6 +26,8 @@ export interface Metrics {
   apiProxyCall(path: string, errcode: string): void;
   /** an API proxy call answered 45009: that API's daily quota is used up */
   apiProxyQuotaExceeded(path: string): void;
+  /** a config reload (SIGHUP or common-endpoints.reload): applied, invalid, needs-restart or failed */
+  configReload(result: string): void;
 }
 
 export const PROCESS_METRICS_DELAY_MS = 1000;
@@ -155,10 +159,11 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const dedup = new PendingCounter("wxgw_dedup_hits_total", "WeChat retries absorbed by dedup", ["service"]);
   const tokens = new PendingCounter("wxgw_token_fetches_total", "access_token / jsapi_ticket fetches from WeChat", ["app_id", "kind"]);
   const wxErrors = new PendingCounter("wxgw_wechat_api_errors_total", "WeChat API answers with a non-zero errcode (-1: network/timeout)", ["path", "errcode"]);
-  const asyncReplies = new PendingCounter("wxgw_async_replies_total", "Late or oversized replies sent through message/custom/send, by outcome", ["service", "outcome"]);
+  const asyncReplies = new PendingCounter("wxgw_async_replies_total", "Late, oversized or non-passive replies sent through the surface's message API (message/custom/send, WeCom message/send), by outcome", ["service", "outcome"]);
   const degraded = new PendingCounter("wxgw_state_store_degraded_total", "Operations that fell back to per-instance memory because the shared store failed", ["component"]);
   const proxyCalls = new PendingCounter("wxgw_api_proxy_calls_total", "Calls through the API proxy by WeChat API path (ids removed) and errcode", ["path", "errcode"]);
   const proxyQuota = new PendingCounter("wxgw_api_proxy_quota_exceeded_total", "API proxy calls answered 45009 (the API's daily quota is used up), by path", ["path"]);
+  const reloads = new PendingCounter("wxgw_config_reloads_total", "Config reloads (SIGHUP or the reload endpoint) by result: applied, invalid, needs-restart, failed", ["result"]);
 
   let built: Registry | undefined;
   /** the registry, built (and prom-client loaded) on first use */
@@ -168,7 +173,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     built = new prom.Registry();
     callbacks.register(prom, built);
     built.registerMetric(latency as never);
-    for (const counter of [fallbacks, dedup, tokens, wxErrors, asyncReplies, degraded, proxyCalls, proxyQuota]) counter.register(prom, built);
+    for (const counter of [fallbacks, dedup, tokens, wxErrors, asyncReplies, degraded, proxyCalls, proxyQuota, reloads]) counter.register(prom, built);
     return built;
   };
   if (opts.processMetrics ?? true) {
@@ -181,7 +186,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     },
     callback: (service, type, outcome) => callbacks.add(service, type, outcome),
     backendLatency: (service, outcome, seconds) => latency.observe(service, outcome, seconds),
-    fallback: (service, reason) => fallbacks.add(service, reason),
+    fallback: (service, category) => fallbacks.add(service, category),
     dedupHit: (service) => dedup.add(service),
     tokenFetch: (appId, kind) => tokens.add(appId, kind),
     wxApiError: (path, errcode) => wxErrors.add(path, String(errcode)),
@@ -189,5 +194,6 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     stateStoreDegraded: (component) => degraded.add(component),
     apiProxyCall: (path, errcode) => proxyCalls.add(path, errcode),
     apiProxyQuotaExceeded: (path) => proxyQuota.add(path),
+    configReload: (result) => reloads.add(result),
   };
 }

@@ -31,6 +31,9 @@ export const GUARDED: readonly Target[] = [
   { name: "channels-ec-order-detail", method: "GET", path: PATHS.order, query: "s=shop&o=1" },
   { name: "channels-ec-refund-detail", method: "GET", path: PATHS.refund, query: "s=shop&o=1" },
   { name: "wx-api prefix", method: "GET", path: `${PATHS.wxApi}/cgi-bin/user/info`, query: "s=svc&openid=o3" },
+  // the compiled executable reads its config file again: the same file, so nothing changes
+  { name: "reload", method: "POST", path: PATHS.reload, query: "" },
+  { name: "status", method: "GET", path: PATHS.status, query: "" },
 ];
 
 const hex = (ch: string) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`;

@@ -53,11 +53,12 @@ export interface RunningBinary {
 
 /**
  * Starts the executable (`binary`, default the one built for this run) with `raw` as its config file
- * (listen-port replaced by a free port) and waits until `healthPath` answers 200.
+ * (listen-port replaced by a free port) and waits until `healthPath` answers 200 — on the main
+ * listener, or at `healthUrl` (an admin listener).
  */
 export async function startBinary(
   raw: Record<string, unknown>,
-  opts: { env?: Record<string, string>; healthPath?: string; dir?: string; binary?: string } = {},
+  opts: { env?: Record<string, string>; healthPath?: string; healthUrl?: string; dir?: string; binary?: string } = {},
 ): Promise<RunningBinary> {
   const binary = opts.binary ?? compiledBinary();
   const dir = opts.dir ?? scratchDir();
@@ -77,7 +78,7 @@ export async function startBinary(
   };
   const done = Promise.all([drain(proc.stdout as ReadableStream<Uint8Array>), drain(proc.stderr as ReadableStream<Uint8Array>)]);
   const base = `http://127.0.0.1:${port}`;
-  const health = `${base}${opts.healthPath ?? "/health"}`;
+  const health = opts.healthUrl ?? `${base}${opts.healthPath ?? "/health"}`;
   let healthy = false;
   for (let i = 0; i < 400 && !healthy; i++) {
     if (proc.exitCode !== null) break;

@@ -13,6 +13,7 @@ import { createMemoryTokenStore } from "../../src/store/memory-store";
 import { createWxApi } from "../../src/wxapi/client";
 import { createOAuthExchanger } from "../../src/wxapi/oauth2";
 import type { Clock } from "../../src/util/clock";
+import type { LoadedConfig } from "../../src/config/load";
 
 export interface TestGateway {
   readonly url: string;
@@ -51,22 +52,31 @@ export function startGateway(config: GatewayConfig, deps: Partial<AppDeps> = {})
 /**
  * The gateway exactly as `serve` builds it (createGateway: stores, WeChat client, userInfo,
  * async-reply, WeChat endpoints), on a real socket. Point `wx-api-base` at a fake WeChat; pass a
- * fake clock (test/_helpers/fake-timers) to move its deadlines, windows and token expiry by hand.
+ * fake clock (test/_helpers/fake-timers) to move its deadlines, windows and token expiry by hand;
+ * `reloadSource` is what a reload reads (serve's loader reads the file). With `admin-listen` the admin
+ * listener gets a socket of its own too (`adminUrl`).
  */
-export function startWiredGateway(config: GatewayConfig, opts: { clock?: Clock } = {}): TestGateway & { readonly gateway: Gateway } {
+export function startWiredGateway(
+  config: GatewayConfig,
+  opts: { clock?: Clock; reloadSource?: () => LoadedConfig } = {},
+): TestGateway & { readonly gateway: Gateway; readonly adminUrl: string } {
   const { log, lines } = createMemoryLogger();
   const metrics = createMetrics({ processMetrics: false });
-  const gateway = createGateway(config, { log, metrics, clock: opts.clock });
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => gateway.app.handle(req) });
+  const gateway = createGateway(config, { log, metrics, clock: opts.clock, reloadSource: opts.reloadSource });
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: gateway.handle });
+  const admin = config.adminListen ? Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: gateway.handleAdmin }) : null;
+  const stop = () => {
+    server.stop(true);
+    admin?.stop(true);
+  };
   return {
     gateway,
     url: `http://127.0.0.1:${server.port}`,
+    adminUrl: admin ? `http://127.0.0.1:${admin.port}` : "",
     logs: lines,
     metrics,
-    handle: (req) => gateway.app.handle(req),
-    stop: () => server.stop(true),
-    [Symbol.dispose]() {
-      server.stop(true);
-    },
+    handle: gateway.handle,
+    stop,
+    [Symbol.dispose]: stop,
   };
 }

@@ -22,6 +22,9 @@ export const PATHS = {
   order: "/channels-ec-order-detail",
   refund: "/channels-ec-refund-detail",
   wxApi: "/wxapi",
+  ready: "/ready",
+  reload: "/reload",
+  status: "/status",
 } as const;
 
 export interface EndpointsSetup {
@@ -64,6 +67,9 @@ export function rawEndpointsConfig(wechatUrl: string, top: Record<string, unknow
         "channels-ec-order-detail": PATHS.order,
         "channels-ec-refund-detail": PATHS.refund,
         "wx-api": PATHS.wxApi,
+        ready: PATHS.ready,
+        reload: PATHS.reload,
+        status: PATHS.status,
       },
       ...top,
     },

@@ -39,6 +39,13 @@ describe("healthcheck", () => {
     expect(result).toEqual({ code: 0, line: `healthy: GET http://127.0.0.1:${server.port}/health → 200` });
   });
 
+  test("with admin-listen it asks the admin listener, where health-check is served (a wildcard host through loopback)", async () => {
+    using admin = healthServer(200);
+    using main = healthServer(500);
+    const file = confFile(rawConfig({}, { "listen-host": "", "listen-port": main.port, "admin-listen": `0.0.0.0:${admin.port}` }));
+    expect(await healthcheck(file, { env: {} })).toEqual({ code: 0, line: `healthy: GET http://127.0.0.1:${admin.port}/health → 200` });
+  });
+
   test("CONF_FILE is used when no -c is given", async () => {
     using server = healthServer(200);
     const file = confFile(rawConfig({}, { "listen-port": server.port }));

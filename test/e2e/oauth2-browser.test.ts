@@ -8,18 +8,12 @@
  * Without chromium the test is skipped with a message, unless CI is set: then it fails
  * (.ci/run installs chromium).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { expect, test } from "bun:test";
+import { describeBrowser, useBrowser } from "../_helpers/browser";
 import { APP_ID, makeConfig } from "../_helpers/config";
 import { startFakeWechat } from "../_helpers/fake-wechat";
 import { startWiredGateway } from "../_helpers/gateway";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const haveChromium = existsSync(CHROMIUM);
-const runIt = haveChromium || Boolean(process.env.CI);
-if (!runIt) console.warn(`oauth2-browser: skipped, ${CHROMIUM} is missing (apt-get install chromium; with CI set this test fails instead)`);
 
 interface Seen {
   readonly headers: Headers;
@@ -80,28 +74,17 @@ function startScene() {
   };
 }
 
-describe.skipIf(!runIt)("OAuth2 in a real browser", () => {
-  let browser: Browser | undefined;
-  let scene: ReturnType<typeof startScene>;
-
-  beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing and CI is set: install chromium (.ci/run does)`);
-    scene = startScene();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    scene?.stop();
-  });
+describeBrowser("OAuth2 in a real browser", () => {
+  const suite = useBrowser(startScene);
 
   test("menu link → authorize → gateway → backend sets two cookies → landing page", async () => {
-    const context = await browser!.newContext();
+    const context = await suite.browser.newContext();
     await context.addCookies([
       { name: "sid", value: "abc", domain: "127.0.0.1", path: "/" },
       { name: "lang", value: "zh_CN", domain: "127.0.0.1", path: "/" },
     ]);
     const page = await context.newPage();
-    const { pages, gw, codes, backendSeen, landingCookies } = scene;
+    const { pages, gw, codes, backendSeen, landingCookies } = suite.scene;
     const redirectUri = encodeURIComponent(`${gw.url}/oauth/redirect`);
     // the authorize URL exactly as it goes into a menu (docs/endpoints.md)
     await page.goto(`http://127.0.0.1:${pages.port}/connect/oauth2/authorize?appid=${APP_ID}&redirect_uri=${redirectUri}&response_type=code&scope=snsapi_base&state=menu1#wechat_redirect`);

@@ -64,7 +64,7 @@ function notPassive(reply: NormalizedReply, msg: InboundMessage, route: Route, r
 /** @param category a metric label: timeout, backend-error, bad-reply */
 function fallback(rt: ServiceRuntime, route: Route, category: string, reason: string): WechatReply {
   rt.log.warn({ route: route.path, reason }, "answering WeChat 'success' instead of a reply");
-  rt.deps.metrics.fallback(rt.config.name, category);
+  rt.deps.metrics.fallback(rt.config.name, category, reason);
   return { kind: "success", reason };
 }
 

@@ -63,11 +63,12 @@ describe("reply step", () => {
     };
     const failed = testRuntime();
     expect(await run({ ok: false, category: "bad-reply", reason: "unknown reply type" }, failed.rt)).toEqual({ kind: "success", reason: "unknown reply type" });
-    expect(failed.metrics).toContain("fallback svc bad-reply");
+    // the category is the metric's label; the reason goes to the status page's last errors
+    expect(failed.metrics).toContain("fallback svc bad-reply unknown reply type");
     expect((await run({ ok: true, reply: text(2) })).kind).toBe("reply");
     const late = testRuntime({ "reply-timeout-ms": 1500 });
     expect(await run({ ok: true, reply: text(2) }, late.rt, true)).toEqual({ kind: "success", reason: "backend did not answer within 1500 ms" });
-    expect(late.metrics).toContain("fallback svc timeout");
+    expect(late.metrics).toContain("fallback svc timeout backend did not answer within 1500 ms");
     expect(late.logs().some((l) => l.msg === "late backend reply discarded (enable async-reply to deliver it)")).toBe(true);
   });
 });
