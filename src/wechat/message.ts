@@ -43,6 +43,8 @@ function integerField(name: string, value: string): number {
 }
 
 function idField(name: string, value: string): string {
+  // an id as WeChat writes it is all digits: trim() (whitespace around it is layout) only otherwise
+  if (isIdString(value)) return value;
   const id = value.trim();
   if (!isIdString(id)) throw new MessageError(`<${name}> is not an id (1 to ${MAX_ID_DIGITS} digits)`);
   return id;
@@ -126,10 +128,13 @@ function checked(msg: Record<string, unknown>): InboundMessage {
  */
 export function checkHeader(msg: Record<string, unknown>): void {
   if (typeof msg.MsgType !== "string" || msg.MsgType === "") throw new MessageError("MsgType is missing or not a single text value");
-  for (const name of ["ToUserName", "FromUserName", "Event", "EventKey"]) {
+  for (const name of HEADER_TEXT_FIELDS) {
     if (msg[name] !== undefined && typeof msg[name] !== "string") throw new MessageError(`${name} must be a single text value`);
   }
 }
+
+/** besides MsgType, the header fields that must be text when present */
+const HEADER_TEXT_FIELDS = ["ToUserName", "FromUserName", "Event", "EventKey"] as const;
 
 /**
  * The backend route of a message. Types are used as URL segments, so they must be plain names; the
