@@ -1,9 +1,8 @@
 /**
  * WeCom apps through the proxy: `GET /cgi-bin/gettoken?corpid&corpsecret` answered by a token center
  * that fetches WeCom tokens from `wecom-api-base`, WeCom's own error JSON, and calls forwarded to
- * `wecom-api-base` with the real token. The gateway's WeCom token fetch is not wired yet (the proxy
- * takes WeCom apps once `wecom-api-base` is in the config), so the token manager here gets a fetcher
- * for WeCom's gettoken, as the WeChat client gives it one for stable_token.
+ * `wecom-api-base` with the real token. The token manager here gets a fetcher for WeCom's gettoken of
+ * its own, to test the proxy alone; test/api-proxy/wecom-gateway.test.ts runs the gateway's.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { createApiProxy } from "../../src/api-proxy/index";

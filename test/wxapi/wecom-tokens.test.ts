@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createMemoryLogger } from "../../src/obs/log";
+import { createMemoryLogger, redactUrl } from "../../src/obs/log";
 import { createFileTokenStore } from "../../src/store/file-store";
 import { createMemoryTokenStore } from "../../src/store/memory-store";
 import { createRedisTokenStore } from "../../src/store/redis-store";
@@ -68,6 +68,16 @@ describe("WeCom tokens", () => {
     const error = await api.tokens.accessToken(hr).then(() => null, (e: Error) => e);
     expect(error?.message).toBe("WeChat API /cgi-bin/gettoken failed: 40001 invalid secret rid: fake-40001");
     expect(error?.message).not.toContain("hr_secret");
+  });
+
+  test("WeCom unreachable: a 502 and log lines without the Secret (corpsecret is redacted like secret)", async () => {
+    const { log: quiet, lines: logged } = createMemoryLogger("debug");
+    const api = createWxApi({ config: { ...config, wecomApiBase: "http://127.0.0.1:1" }, store: createMemoryTokenStore(), log: quiet });
+    const error = await api.tokens.accessToken(hr).then(() => null, (e: Error & { status?: number }) => e);
+    expect([error?.status, error?.message]).toEqual([502, "WeChat API /cgi-bin/gettoken unreachable"]);
+    expect(logged().join("\n")).not.toContain("hr_secret");
+    // what an error text carrying the URL is logged as
+    expect(redactUrl(`${wecom.url}/cgi-bin/gettoken?corpid=${CORP_ID}&corpsecret=hr_secret`)).toBe(`${wecom.url}/cgi-bin/gettoken?corpid=${CORP_ID}&corpsecret=***`);
   });
 
   test("a call for the WeCom app goes to wecom-api-base with its token; 40014 renews it once and retries", async () => {
