@@ -33,8 +33,10 @@ func handle[T any](reply func(body T) any) http.HandlerFunc {
 	}
 }
 
+// text is a text reply. The reply type is written as a conversion, not with quicktype's constant
+// for it: quicktype prefixes a constant whose value another enum has too (FluffyText).
 func text(msg string) BackendReply {
-	kind := TypeText
+	kind := BackendReplyType("text")
 	return BackendReply{Type: &kind, Msg: &msg}
 }
 
@@ -79,7 +81,7 @@ func main() {
 	})
 	// every other message or event: no reply (the gateway answers WeChat "success")
 	mux.Handle("/", handle(func(_ map[string]any) any {
-		kind := Success
+		kind := BackendReplyType("success")
 		return BackendReply{Type: &kind}
 	}))
 	log.Printf("wx-gateway example backend (Go) on http://%s", *addr)

@@ -16,20 +16,20 @@ from typing import Any, Callable, Dict
 
 from wx_types import (
     BackendReply,
+    BackendReplyType,
     ChannelsOrderPayEvent,
     ChannelsReply,
     ClickEvent,
     OAuth2Forward,
     SubscribeEvent,
     TextMessage,
-    TypeEnum,
 )
 
 MENU = {"MENU_NEWS": "Today's news: nothing happened.", "MENU_HELP": "Send any text and I will repeat it."}
 
 
 def text(msg: str) -> Dict[str, Any]:
-    return BackendReply(type=TypeEnum.TEXT, msg=msg).to_dict()
+    return BackendReply(type=BackendReplyType.TEXT, msg=msg).to_dict()
 
 
 def on_text(body: Any) -> Dict[str, Any]:
@@ -77,7 +77,7 @@ class Handler(BaseHTTPRequestHandler):
                 return
             route = ROUTES.get(self.path)
             # every other message or event: no reply (the gateway answers WeChat "success")
-            answer = route(body) if route else BackendReply(type=TypeEnum.SUCCESS).to_dict()
+            answer = route(body) if route else BackendReply(type=BackendReplyType.SUCCESS).to_dict()
         except (ValueError, AssertionError) as err:  # not JSON, or not the contract's shape
             self.send(400, f"bad body: {err!r}".encode(), "text/plain")
             return

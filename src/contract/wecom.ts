@@ -21,6 +21,26 @@ const header = {
 
 const agentId = text('the app\'s AgentId, as WeCom wrote it (digits, e.g. "1000002")');
 
+/** What a member change (create_user, update_user) carries besides UserID, as 通讯录回调通知 lists it; only the changed fields on update. */
+const memberFields = {
+  NewUserID: t.Optional(text("the member's new UserID, when it changed (update_user)")),
+  Name: t.Optional(text("the member's name, or the department's name (create_party, update_party)")),
+  Department: t.Optional(text("the member's department ids, comma-separated")),
+  MainDepartment: t.Optional(text("the member's main department id")),
+  IsLeaderInDept: t.Optional(text("per department in Department, 1 when the member leads it, comma-separated")),
+  DirectLeader: t.Optional(text("the UserIDs of the member's direct leaders, comma-separated")),
+  Position: t.Optional(text("the member's position")),
+  Mobile: t.Optional(text("the member's mobile number (only for apps allowed to read it)")),
+  Gender: t.Optional(text("1 male, 2 female (0 unset)")),
+  Email: t.Optional(text("the member's email")),
+  BizMail: t.Optional(text("the member's business email")),
+  Status: t.Optional(text("1 activated, 2 disabled, 4 not activated, 5 left the company")),
+  Avatar: t.Optional(text("the member's avatar URL")),
+  Alias: t.Optional(text("the member's alias")),
+  Telephone: t.Optional(text("the member's landline")),
+  Address: t.Optional(text("the member's address")),
+};
+
 function wecomMessage<P extends TProperties>(type: string, title: string, description: string, own: P) {
   const properties = {
     ...header,
@@ -73,8 +93,15 @@ export const wecomChangeContactEventSchema = wecomEvent(
   {
     ChangeType: text("create_user, update_user, delete_user, create_party, update_party, delete_party or update_tag"),
     UserID: t.Optional(text("the member's UserID (member changes)")),
+    ...memberFields,
     Id: t.Optional(text("the department id (department changes)")),
+    ParentId: t.Optional(text("the parent department's id (create_party, update_party)")),
+    Order: t.Optional(text("the department's order value (create_party)")),
     TagId: t.Optional(text("the tag id (update_tag)")),
+    AddUserItems: t.Optional(text("UserIDs added to the tag, comma-separated (update_tag)")),
+    DelUserItems: t.Optional(text("UserIDs removed from the tag, comma-separated (update_tag)")),
+    AddPartyItems: t.Optional(text("department ids added to the tag, comma-separated (update_tag)")),
+    DelPartyItems: t.Optional(text("department ids removed from the tag, comma-separated (update_tag)")),
   },
 );
 export type WecomChangeContactEvent = Static<typeof wecomChangeContactEventSchema>;

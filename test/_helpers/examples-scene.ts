@@ -3,9 +3,10 @@
  * The scene of test/examples: a fresh schema export of the compiled executable, each example copied
  * with its types generated beside it and built, each started as a backend behind one compiled gateway
  * (an Official Account and a Channels shop service per language, with a fake WeChat for user info and
- * OAuth2), plus "capture" services whose backend keeps every forwarded body.
+ * OAuth2), plus a "capture" service of each kind whose backend keeps every forwarded body.
  */
 import { mkdirSync } from "node:fs";
+import type { ServiceKind } from "../../src/config/schema";
 import { join } from "node:path";
 import { AES_KEY, APP_ID, TOKEN, rawConfig, rawService } from "./config";
 import { startFakeWechat } from "./fake-wechat";
@@ -18,9 +19,17 @@ export const haveMypy = Bun.which("mypy") !== null;
 export type Lang = "typescript" | "python" | "go";
 export const LANGS: readonly Lang[] = haveGo ? ["typescript", "python", "go"] : ["typescript", "python"];
 
+/** The capture service of each kind, by the prefix its bodies are forwarded under. */
+export const CAPTURE: Readonly<Record<string, { readonly service: string; readonly kind: ServiceKind }>> = {
+  wx: { service: "capture", kind: "official-account" },
+  shop: { service: "capture-shop", kind: "channels-ec" },
+  mp: { service: "capture-mp", kind: "mini-program" },
+  wecom: { service: "capture-wecom", kind: "wecom" },
+};
+
 export interface Captured {
-  /** capture (an Official Account) or capture-shop (a Channels shop) */
-  readonly service: string;
+  /** the kind of the capture service it came through */
+  readonly kind: ServiceKind;
   /** the backend path, /msg/<MsgType> or /event/<Event> */
   readonly path: string;
   readonly raw: string;
@@ -84,8 +93,8 @@ export async function startExamplesScene(): Promise<ExamplesScene> {
     hostname: "127.0.0.1",
     port: 0,
     async fetch(req) {
-      const [, prefix, path] = /^\/(wx|shop)(\/.*)$/.exec(new URL(req.url).pathname)!;
-      captured.push({ service: prefix === "shop" ? "capture-shop" : "capture", path: path!, raw: await req.text() });
+      const [, prefix, path] = /^\/(\w+)(\/.*)$/.exec(new URL(req.url).pathname)!;
+      captured.push({ kind: CAPTURE[prefix!]!.kind, path: path!, raw: await req.text() });
       return Response.json({ type: "success" });
     },
   });
@@ -102,8 +111,11 @@ export async function startExamplesScene(): Promise<ExamplesScene> {
     ];
   });
   const captureUrl = `http://127.0.0.1:${capture.port}`;
-  services.push(service("capture", { "msg-proxy-pass": `${captureUrl}/wx`, "dedup-window-s": 0 }));
-  services.push(service("capture-shop", { ...shop, "msg-proxy-pass": `${captureUrl}/shop`, "dedup-window-s": 0 }));
+  const wecom = { "wx-params": { token: TOKEN, "aes-key": AES_KEY, "corp-id": "ww0123456789abcdef", "agent-id": "1000002" } };
+  const kinds: Record<ServiceKind, Record<string, unknown>> = { "official-account": {}, "channels-ec": shop, "mini-program": { kind: "mini-program" }, wecom: { kind: "wecom", ...wecom } };
+  for (const [prefix, { service: name, kind }] of Object.entries(CAPTURE)) {
+    services.push(service(name, { ...kinds[kind], "msg-proxy-pass": `${captureUrl}/${prefix}`, "dedup-window-s": 0 }));
+  }
   const gateway = await startBinary(rawConfig({}, { services, "wx-api-base": wechat.url, "dont-append-userinfo": false }), { dir: work });
 
   return {

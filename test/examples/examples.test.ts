@@ -84,10 +84,12 @@ describe("every message and event type through each language's generated types",
     const samples = join(scene.work, "samples");
     mkdirSync(samples, { recursive: true });
     for (const s of CALLBACK_SAMPLES) writeFileSync(join(samples, `${s.name}.xml`), s.xml);
-    const files = (dir: string) => readdirSync(dir).map((f) => join(dir, f));
+    const files = (dir: string) => readdirSync(dir).filter((f) => /\.(xml|json)$/.test(f)).map((f) => join(dir, f));
     const messages = [
-      ...[...files(join(FIXTURES, "xml")).filter((f) => f.endsWith(".xml")), ...files(samples)].map((f) => ["capture", f] as const),
+      ...[...files(join(FIXTURES, "xml")), ...files(samples)].map((f) => ["capture", f] as const),
       ...files(join(FIXTURES, "channels")).map((f) => ["capture-shop", f] as const),
+      ...files(join(FIXTURES, "mini-program/json")).map((f) => ["capture-mp", f] as const),
+      ...files(join(FIXTURES, "wecom/xml")).map((f) => ["capture-wecom", f] as const),
     ];
     const failed: string[] = [];
     for (let i = 0; i < messages.length; i += 6) {
@@ -99,14 +101,14 @@ describe("every message and event type through each language's generated types",
 
     const read = (file: string) => JSON.parse(readFileSync(join(scene.schemaDir, file), "utf8"));
     const index = read("index.json");
-    items = scene.captured.map(({ service, path, raw }) => {
-      const own: string | undefined = index.forwarded[path];
-      const fallback = service === "capture-shop" ? index.fallback.channelsEvent : path.startsWith("/msg/") ? index.fallback.msg : index.fallback.event;
-      const schema = read(own ?? fallback);
+    items = scene.captured.map(({ kind, path, raw }) => {
+      const surface = index.surfaces[kind] ?? { forwarded: index.forwarded, fallback: kind === "channels-ec" ? { ...index.fallback, event: index.fallback.channelsEvent } : index.fallback };
+      const own: string | undefined = surface.forwarded[path];
+      const schema = read(own ?? surface.fallback[path.startsWith("/msg/") ? "msg" : "event"]);
       const body = JSON.parse(raw) as Record<string, unknown>;
-      return { name: `${service}${path}`, type: schema.title, body, expected: comparable(own ? body : only(body, Object.keys(schema.properties))) };
+      return { name: `${kind}${path}`, type: schema.title, body, expected: comparable(own ? body : only(body, Object.keys(schema.properties))) };
     });
-    expect(new Set(items.map((i) => i.type)).size).toBeGreaterThan(50);
+    expect(new Set(items.map((i) => i.type)).size).toBeGreaterThan(60);
   }, 90_000);
 
   const roundTrip = async (argv: string[], env: Record<string, string>) => {
