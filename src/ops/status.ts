@@ -12,6 +12,7 @@ import type { ServiceConfig } from "../config/types";
 import type { ReadyState, ReloadRecord, ServiceStatus, StatusData } from "../contract/ops";
 import { STATUS_MINUTES, type StatusStats } from "../obs/status-stats";
 import type { TokenStore } from "../store/token-store";
+import { tokenIdOf } from "../wxapi/token-manager";
 import type { Generation } from "./generation";
 
 export interface StatusDeps {
@@ -31,9 +32,10 @@ export function modeOf(svc: ServiceConfig): ServiceStatus["mode"] {
 }
 
 async function tokenOf(svc: ServiceConfig, tokens: TokenStore, now: number): Promise<ServiceStatus["token"]> {
-  if (!svc.appId) return { state: "none", expiresAt: null };
+  if (!svc.appId && !svc.corpId) return { state: "none", expiresAt: null };
   try {
-    const record = await tokens.get("token", svc.appId);
+    // where the token manager keeps it: the app-id, or a WeCom app's wecom-<corp-id>-<agent-id>
+    const record = await tokens.get("token", tokenIdOf(svc));
     if (record === null) return { state: "none", expiresAt: null };
     const expiresAt = record.expire * 1000;
     return { state: expiresAt > now ? "valid" : "expired", expiresAt };

@@ -81,3 +81,9 @@ test("the OpenAPI document lists every kind's callback routes with its own query
   expect(params("/mp", "post")).toEqual(expect.arrayContaining(["signature", "timestamp", "nonce", "msg_signature?"]));
   expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/wx", "/shop", "/mp", "/wecom"]));
 });
+
+test("the status page shows a WeCom app's token from where it is kept (wecom-<corp-id>-<agent-id>)", async () => {
+  await fetch(`${gw.url}${PATHS.wxApi}/cgi-bin/user/get?s=wecom&userid=lisi`, { headers: AUTH });
+  const data = (await (await fetch(`${gw.url}${PATHS.status}/data`, { headers: AUTH })).json()) as { services: Array<{ name: string; token: { state: string } }> };
+  expect(data.services.find((s) => s.name === "wecom")!.token.state).toBe("valid");
+});
