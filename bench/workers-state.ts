@@ -10,7 +10,14 @@
  * Prints µs per message per thread (wall time / messages, so for T threads the cost with T
  * contending) and the extra over `local`. Rough on a shared machine: run it twice.
  *
- * usage: bun bench/workers-state.ts [-n MESSAGES] [-t "1 2"]
+ * With `--rps N` (one worker's text msg/s on one core, from the kit) and `--go-rps M` (the Go
+ * original's on one core) it also projects msg/s at 4 and 8 cores: N cores × 10^6 / (10^6 / rps +
+ * the shared state's extra µs with the most threads measured), against M × N for Go — an estimate: it
+ * assumes the per-message work scales with cores, as the workers share nothing else (each has its own
+ * event loop, heap and sockets), and that the mutexes stay uncontended (each is held under a µs per
+ * message: at 8 × 10k msg/s a lock is busy under 8 % of the time).
+ *
+ * usage: bun bench/workers-state.ts [-n MESSAGES] [-t "1 2"] [--rps N --go-rps M]
  */
 import { cpus } from "node:os";
 
@@ -62,6 +69,7 @@ async function sharedMode(t: number): Promise<number> {
 }
 
 console.log(`${cpus().length} CPUs; ${n} messages per thread`);
+let extra = 0;
 for (const t of threadCounts) {
   const local = await runThreads("local", t, () => ({}));
   const shared = await sharedMode(t);
@@ -71,5 +79,16 @@ for (const t of threadCounts) {
   console.log(row("local", local));
   console.log(row("shared", shared));
   console.log(row("primary", primary));
+  extra = Math.max(0, shared - local);
+}
+const rps = Number(flag("--rps", "0"));
+const goRps = Number(flag("--go-rps", "0"));
+if (rps > 0) {
+  const perCore = 1e6 / (1e6 / rps + extra);
+  console.log(`\nprojection (${rps} msg/s per core, +${extra.toFixed(2)} µs shared state per message):`);
+  for (const cores of [1, 2, 4, 8]) {
+    const ours = Math.round(cores === 1 ? rps : cores * perCore);
+    console.log(`${String(cores).padStart(2)} cores: wx-gateway ~${ours.toLocaleString("en")} msg/s${goRps > 0 ? `, Go original ~${(cores * goRps).toLocaleString("en")} msg/s` : ""}`);
+  }
 }
 process.exit(0);

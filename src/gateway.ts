@@ -30,6 +30,7 @@ import { createReloader } from "./ops/reload";
 import { readinessOf } from "./ops/readiness";
 import { statusData } from "./ops/status";
 import { tokenCacheDirProblem } from "./ops/cache-dir";
+import type { WorkerShared } from "./workers/worker";
 
 export interface GatewayOptions {
   readonly log: Logger;
@@ -42,6 +43,10 @@ export interface GatewayOptions {
   readonly clock?: Clock;
   /** reads and validates the config again for a reload (serve passes its loader); without it a reload is refused */
   readonly reloadSource?: () => LoadedConfig;
+  /** in a worker thread of `workers` > 1: the state it shares with the other workers (workers/worker) */
+  readonly workers?: WorkerShared;
+  /** in a worker thread: the operations as the endpoints see them (every worker reloads; the status page covers all) */
+  readonly opsVia?: (local: GatewayOps) => GatewayOps;
 }
 
 export interface Gateway extends GatewayApp {
@@ -86,13 +91,14 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
   let statusShown = false;
   let draining = false;
   const retiring = new Set<Generation>();
-  const ops: GatewayOps = {
+  const local: GatewayOps = {
     readiness: () => readinessOf(current, draining),
     reload: async (trigger) => reloader.reload(trigger),
-    status: () => statusData({ generation: () => current, stats, reloads: reloader.history, readiness: ops.readiness, now: clock.unixMs, startedAt }),
+    status: () => statusData({ generation: () => current, stats, reloads: reloader.history, readiness: local.readiness, now: clock.unixMs, startedAt }),
   };
+  const ops = opts.opsVia?.(local) ?? local;
   // the status page's counts come from the metrics' own calls, and only while a page shows them
-  const parts = { log, metrics: feedStatus(metrics, stats, () => statusShown), clock, fetch: opts.fetch ?? fetch, core: createCallbackCore(clock), ops };
+  const parts = { log, metrics: feedStatus(metrics, stats, () => statusShown), clock, fetch: opts.fetch ?? fetch, core: createCallbackCore(clock), ops, workers: opts.workers };
 
   const switchTo = (next: GatewayConfig) => {
     const old: Generation | undefined = current;

@@ -55,7 +55,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// a worker thread of `"workers": N` runs this bundle again (workers/primary): it serves the primary's config
+const argv = Bun.isMainThread ? Bun.argv.slice(2) : ["serve"];
 // no top-level await: the executable is compiled to bytecode, which needs a CommonJS bundle
-void main(Bun.argv.slice(2)).then((code) => {
+void main(argv).then((code) => {
   if (code >= 0) process.exit(code);
 });

@@ -17,6 +17,8 @@ const IDLE_TIMEOUT_S = 120;
 export interface ListenAddress {
   readonly host: string;
   readonly port: number;
+  /** several worker threads bind the same port (`workers` > 1) */
+  readonly reusePort?: boolean;
 }
 
 export type ApiProxyServer = ReturnType<typeof Bun.serve>;
@@ -26,6 +28,7 @@ export function startApiProxyServer(proxy: ApiProxy, listen: ListenAddress): Api
   return Bun.serve({
     hostname: listen.host,
     port: listen.port,
+    reusePort: listen.reusePort,
     maxRequestBodySize: PROXY_MAX_BODY_BYTES,
     idleTimeout: IDLE_TIMEOUT_S,
     fetch: (req) => proxy.handle(req),

@@ -30,6 +30,8 @@ export interface ServiceDeps {
   /** shared-state factories (Redis); memory versions are used when absent */
   readonly createDedup?: (svc: ServiceConfig) => Dedup;
   readonly createReplayGuard?: (svc: ServiceConfig) => ReplayGuard;
+  /** the workerNum bound shared by worker threads (workers/); the service's own when absent */
+  readonly createLimiter?: (svc: ServiceConfig) => Limiter;
   /** the gateway's deadline queue, abort leases and shared lookups; each service gets its own when absent */
   readonly core?: CallbackCore;
 }
@@ -60,7 +62,7 @@ export function createServiceRuntime(config: ServiceConfig, deps: ServiceDeps, c
     deps,
     log: deps.log.child({ service: config.name }),
     profile: createProfile(config),
-    limiter: carried.limiter ?? createLimiter(config.workerNum),
+    limiter: carried.limiter ?? deps.createLimiter?.(config) ?? createLimiter(config.workerNum),
     dedup: carried.dedup ?? deps.createDedup?.(config) ?? createMemoryDedup(config.dedupWindowS, { onHit, now: deps.now }),
     replay: config.timeoutS > 0 ? (carried.replay ?? deps.createReplayGuard?.(config) ?? createMemoryReplayGuard(config.timeoutS, deps.now)) : null,
     core: deps.core ?? createCallbackCore(),

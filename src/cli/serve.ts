@@ -13,6 +13,8 @@ import { createGateway } from "../gateway";
 import { startApiProxyServer, type ApiProxyServer } from "../api-proxy/server";
 import { tokenCacheDirProblem } from "../ops/cache-dir";
 import { listenerBodyLimit } from "../ops/reload";
+import { runPrimary } from "../workers/primary";
+import { workerRole } from "../workers/worker";
 
 export class StartError extends Error {
   constructor(message: string) {
@@ -34,31 +36,41 @@ function listen(what: string, host: string, port: number, start: () => ReturnTyp
   }
 }
 
-export async function serve(cliPath: string | undefined, log: Logger = createLogger()): Promise<void> {
-  const path = locateConfig(cliPath);
-  const { config, warnings } = loadConfig(path);
+export async function serve(cliPath: string | undefined, base: Logger = createLogger()): Promise<void> {
+  // one of `"workers": N` (workers/): the primary has loaded the config and gives this thread its place
+  const worker = workerRole();
+  const log = worker?.log ?? base;
+  const path = worker ? worker.start.path : locateConfig(cliPath);
+  const { config, warnings } = worker ? { config: worker.start.config, warnings: [] } : loadConfig(path);
   if (path === null) log.info("no config file given and no ./sample.conf.json: using the embedded sample config (echo mode)");
   for (const w of warnings) log.warn(w);
   const cacheProblem = tokenCacheDirProblem(config);
   if (cacheProblem) throw new StartError(cacheProblem);
+  if (!worker && config.workers > 1) return runPrimary({ config, path, log: log.child({ worker: 0 }), startError: (m) => new StartError(m) });
 
-  const gateway = createGateway(config, { log, reloadSource: () => loadConfig(path) });
+  const gateway = createGateway(config, { log, reloadSource: () => loadConfig(path), ...(worker && { workers: worker.shared, metrics: worker.metrics, opsVia: worker.opsVia }) });
   // a reload may not raise it (ops/reload): Bun sets it per listener, at start
   const maxBody = listenerBodyLimit(config);
   const host = config.listenHost || "0.0.0.0";
-  const server = listen("", host, config.listenPort, () => Bun.serve({ hostname: host, port: config.listenPort, maxRequestBodySize: maxBody, fetch: gateway.handle }), () => {});
+  // workers bind the same ports: the kernel spreads the connections over them
+  const reusePort = worker !== null;
+  const mainPort = worker?.port("main", config.listenPort) ?? config.listenPort;
+  const handle = worker ? worker.handler(gateway.handle) : gateway.handle;
+  const server = listen("", host, mainPort, () => Bun.serve({ hostname: host, port: mainPort, reusePort, maxRequestBodySize: maxBody, fetch: handle }), () => {});
   log.info({ config: maskedSummary(config) }, `wx-gateway listening on ${server.hostname}:${server.port}`);
   let admin: ReturnType<typeof Bun.serve> | null = null;
   if (config.adminListen) {
-    const { host: adminHost, port } = config.adminListen;
-    const start = () => Bun.serve({ hostname: adminHost, port, maxRequestBodySize: maxBody, fetch: gateway.handleAdmin });
+    const { host: adminHost } = config.adminListen;
+    const port = worker?.port("admin", config.adminListen.port) ?? config.adminListen.port;
+    const start = () => Bun.serve({ hostname: adminHost, port, reusePort, maxRequestBodySize: maxBody, fetch: gateway.handleAdmin });
     admin = listen(" (admin-listen)", adminHost, port, start, () => void server.stop(true));
     log.info(`admin listener (common endpoints) on ${admin.hostname}:${admin.port}`);
   }
   let proxyServer: ApiProxyServer | null = null;
   if (config.apiProxy) {
-    const { host: proxyHost, port } = config.apiProxy;
-    const start = () => startApiProxyServer({ handle: gateway.handleApiProxy }, { host: proxyHost, port });
+    const { host: proxyHost } = config.apiProxy;
+    const port = worker?.port("proxy", config.apiProxy.port) ?? config.apiProxy.port;
+    const start = () => startApiProxyServer({ handle: gateway.handleApiProxy }, { host: proxyHost, port, reusePort });
     proxyServer = listen(" (api-proxy.listen)", proxyHost, port, start, () => void Promise.all([server.stop(true), admin?.stop(true)]));
     log.info(`WeChat API proxy listening on ${proxyServer.hostname}:${proxyServer.port}`);
   }
@@ -81,6 +93,9 @@ export async function serve(cliPath: string | undefined, log: Logger = createLog
     log.flush();
     process.exit(0);
   };
+  worker?.ready({ main: server.port ?? 0, admin: admin?.port ?? 0, proxy: proxyServer?.port ?? 0 });
+  // a worker's signals come from the primary, which alone receives the process's
+  if (worker) return worker.listen({ drain: () => void stop("SIGTERM") });
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
   // nginx's and Caddy's habit: SIGHUP reloads the config; the reloader logs and counts the outcome

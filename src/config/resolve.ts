@@ -3,6 +3,7 @@
  * Raw file values → frozen camelCase GatewayConfig with every default of SPEC §2 filled in.
  */
 import { resolveApiProxy } from "./api-proxy";
+import { resolveWorkers } from "./workers";
 import { resolveAdminListen } from "./ops";
 import { COMMON_ENDPOINT_KEYS, type EndpointKey, type RawConfig, type RawService } from "./schema";
 import type { CommonEndpointsConfig, GatewayConfig, ServiceConfig, TokenStoreConfig } from "./types";
@@ -89,6 +90,7 @@ export function resolveConfig(raw: RawConfig, source: string, env: Record<string
     adminToken: orNull(raw["admin-token"]),
     commonEndpoints: resolveEndpoints(raw),
     apiProxy: resolveApiProxy(raw),
+    workers: resolveWorkers(raw),
     adminListen: resolveAdminListen(raw),
     source,
   });

@@ -5,6 +5,7 @@
  */
 import { Type as t, type Static, type TOptional } from "@sinclair/typebox";
 import { ApiProxySchema } from "./api-proxy";
+import { WorkersSchema } from "./workers";
 
 const Path = t.String({ pattern: "^/", description: "URL path starting with /" });
 const OptPath = t.Union([t.Literal(""), Path, t.Null()]);
@@ -85,6 +86,7 @@ export const RawConfigSchema = t.Object({
   "token-store": t.Optional(TokenStoreSchema),
   "admin-token": t.Optional(NullableString),
   "api-proxy": t.Optional(ApiProxySchema),
+  workers: t.Optional(WorkersSchema),
   "admin-listen": t.Optional(t.String({ description: "host:port of the admin listener, e.g. 127.0.0.1:7081: every common endpoint moves there" })),
   ...perServiceDefaults,
 });

@@ -66,6 +66,8 @@ export interface GatewayConfig {
   readonly apiProxy: ApiProxyConfig | null;
   /** the admin listener (SPEC §10), where every common endpoint is served instead of the main one; null when not configured */
   readonly adminListen: ListenAddress | null;
+  /** event loops (worker threads) serving the listeners (SPEC §12); 1: the gateway is one thread */
+  readonly workers: number;
   /** where the config came from: a path, or "embedded" */
   readonly source: string;
 }

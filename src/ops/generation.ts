@@ -33,6 +33,7 @@ import type { Clock } from "../util/clock";
 import { createWxApi, type WxApi } from "../wxapi/client";
 import { createOAuthExchanger, type OAuthExchanger } from "../wxapi/oauth2";
 import { createUserInfoLookup } from "../wxapi/user";
+import type { WorkerShared } from "../workers/worker";
 
 /** Built once per gateway and shared by every generation. */
 export interface GatewayParts {
@@ -43,6 +44,8 @@ export interface GatewayParts {
   readonly fetch: typeof fetch;
   readonly core: CallbackCore;
   readonly ops: GatewayOps;
+  /** in a worker thread of `workers` > 1: the state it shares with the others (workers/worker) */
+  readonly workers?: WorkerShared;
 }
 
 /** The WeChat side, one per WeChat client. */
@@ -70,7 +73,8 @@ export function buildGeneration(config: GatewayConfig, parts: GatewayParts, prev
   const { log, metrics, clock } = parts;
   const now = clock.unixMs;
   const keepStores = prev !== null && same(prev.config.tokenStore, config.tokenStore);
-  const stores = keepStores ? prev.stores : createStores(config, log, { now });
+  const shared = parts.workers;
+  const stores = keepStores ? prev.stores : createStores(config, log, { now, tokens: shared?.tokens, kv: shared?.kv });
   const sharedState = keepStores ? prev.sharedState : createSharedState(config, { connection: stores.redis, log, metrics, now, sleep: clock.sleep });
   const keepApi = keepStores && prev.config.wxApiBase === config.wxApiBase && prev.config.tokenApi === config.tokenApi;
   const wechat = keepApi ? prev.wechat : wechatParts(config, stores, parts);
@@ -82,8 +86,10 @@ export function buildGeneration(config: GatewayConfig, parts: GatewayParts, prev
     now,
     userInfo: wechat.userInfo,
     asyncReply: wechat.asyncReply,
-    createDedup: sharedState?.createDedup,
-    createReplayGuard: sharedState?.createReplayGuard,
+    // Redis when configured (across machines); else, in a worker, the memory the workers share
+    createDedup: sharedState?.createDedup ?? (shared && ((svc: ServiceConfig) => shared.createDedup(svc, () => metrics.dedupHit(svc.name)))),
+    createReplayGuard: sharedState?.createReplayGuard ?? shared?.createReplayGuard,
+    createLimiter: shared?.createLimiter,
     core: parts.core,
   };
   const app = createApp(config, {

@@ -27,6 +27,7 @@ export const RESTART_SETTINGS: ReadonlyArray<readonly [string, Show]> = [
   ["listen-port", (c) => String(c.listenPort)],
   ["admin-listen", (c) => address(c.adminListen)],
   ["api-proxy.listen", (c) => address(c.apiProxy)],
+  ["workers", (c) => String(c.workers)],
 ];
 
 /** The main and admin listeners' `maxRequestBodySize`: the largest `max-body-bytes`, at least 1 MiB. */

@@ -57,11 +57,17 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-export function createStores(config: GatewayConfig, log: Logger, opts: Pick<StoreOptions, "now"> = {}): Stores {
+export interface CreateStoresOptions extends Pick<StoreOptions, "now"> {
+  /** stores kept elsewhere (a worker thread's, on the primary: workers/remote-stores), used instead of memory or file ones */
+  readonly tokens?: TokenStore | null;
+  readonly kv?: KvStore | null;
+}
+
+export function createStores(config: GatewayConfig, log: Logger, opts: CreateStoresOptions = {}): Stores {
   const ts = config.tokenStore;
   const redis = ts.type === "redis" ? createRedisConnection(ts.url, log.child({ component: "redis" })) : null;
-  const tokens = createTokenStore(config, log, { now: opts.now, connection: redis });
-  const kv = createKvStore(config, log, { now: opts.now, connection: redis });
+  const tokens = opts.tokens ?? createTokenStore(config, log, { now: opts.now, connection: redis });
+  const kv = opts.kv ?? createKvStore(config, log, { now: opts.now, connection: redis });
   let closed: Promise<void> | undefined;
   const close = async () => {
     await Promise.all([tokens.close(), kv.close()]);

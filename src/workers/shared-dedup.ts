@@ -14,6 +14,7 @@
  */
 import type { Dedup, DedupHooks } from "../callback/dedup";
 import { InflightTable } from "../callback/dedup/inflight-table";
+import { keyHash } from "../callback/dedup/key-hash";
 import { decodeStoredReply, encodeStoredReply } from "../callback/dedup/reply-codec";
 import type { TimerClock } from "../util/clock";
 import type { WechatReply } from "../wechat/reply";
@@ -79,29 +80,30 @@ export function createSharedDedup(opts: SharedDedupOptions): Dedup {
     }
   }
 
-  const local = (key: string, reply: Promise<WechatReply>) => {
-    inflight.set(key, reply);
-    const done = () => inflight.delete(key);
+  const local = (key: string, hash: number, reply: Promise<WechatReply>) => {
+    inflight.set(key, reply, hash);
+    const done = () => inflight.delete(key, hash);
     reply.then(done, done);
     return reply;
   };
 
   return {
     run(key, work) {
-      const pending = inflight.get(key);
+      const hash = keyHash(key);
+      const pending = inflight.get(key, hash);
       if (pending !== undefined) {
         opts.onHit?.();
         return pending;
       }
       const found = table.claim(key);
-      if (found === Found.Claimed) return local(key, runClaimed(key, work));
+      if (found === Found.Claimed) return local(key, hash, runClaimed(key, work));
       opts.onHit?.();
       if (found === Found.Done) {
         const stored = decodeStoredReply(table.text);
         if (stored !== null) return Promise.resolve(stored);
         return work();
       }
-      return local(key, join(key, work, table.seq));
+      return local(key, hash, join(key, work, table.seq));
     },
   };
 }
