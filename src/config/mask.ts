@@ -30,6 +30,7 @@ export function maskedSummary(config: GatewayConfig): Record<string, unknown> {
   return {
     source: config.source,
     listen: `${config.listenHost || "0.0.0.0"}:${config.listenPort}`,
+    workers: config.workers,
     wxApiBase: maskUrl(config.wxApiBase),
     tokenApi: config.tokenApi,
     tokenStore: config.tokenStore.type === "redis" ? { ...config.tokenStore, url: maskUrl(config.tokenStore.url) } : config.tokenStore,
