@@ -15,8 +15,12 @@ export const TEST_HOOKS = { WXGW_TEST_HOOKS: "1" };
  * The gateway with `workers` set and the test hooks on (its config file is `<dir>/conf.json` when
  * `dir` is given), once every worker listens: the first answers health checks before the others start.
  */
-export async function startWorkers(raw: Record<string, unknown>, workers: number, opts: { env?: Record<string, string>; dir?: string } = {}): Promise<RunningBinary> {
-  const gw = await startBinary({ ...raw, workers }, { env: { ...TEST_HOOKS, ...opts.env }, dir: opts.dir });
+export async function startWorkers(
+  raw: Record<string, unknown>,
+  workers: number,
+  opts: { env?: Record<string, string>; dir?: string; healthUrl?: string } = {},
+): Promise<RunningBinary> {
+  const gw = await startBinary({ ...raw, workers }, { env: { ...TEST_HOOKS, ...opts.env }, dir: opts.dir, healthUrl: opts.healthUrl });
   for (let i = 0; i < 500 && !gw.output().includes(`"${workers} workers serving"`); i++) await Bun.sleep(20);
   if (!gw.output().includes(`"${workers} workers serving"`)) throw new Error(`the workers did not all start:\n${gw.output()}`);
   return gw;
