@@ -72,6 +72,17 @@ describe("workers: the guarantees of one process", () => {
     expect(fake.calls.filter((c) => c.path === "/cgi-bin/ticket/getticket").length).toBe(1);
   }, 30_000);
 
+  test("the userInfo cache is shared: a user's messages on three workers cost one user/info call", async () => {
+    using fake = startFakeWechat();
+    using backend = startFakeBackend();
+    await using gw = await startWorkers(rawConfig({ "msg-proxy-pass": backend.url }, { "wx-api-base": fake.url, "dont-append-userinfo": false }), 3);
+    const conns = await oneConnectionPerWorker(gw.port, 3);
+    for (const c of conns) expect((await c.send(plainCallback(gw.base, "/wx", textXml("hi", undefined, "oSameUser")))).status).toBe(200);
+    expect(backend.received.map((r) => (r.body.userInfo as { openid?: string } | undefined)?.openid)).toEqual(["oSameUser", "oSameUser", "oSameUser"]);
+    expect(fake.calls.filter((c) => c.path === "/cgi-bin/user/info").length).toBe(1);
+    closeAll(conns);
+  }, 30_000);
+
   test("workerNum 2 with 4 workers: at most 2 messages at the backend at once, in the whole process", async () => {
     using backend = startFakeBackend();
     const release = Promise.withResolvers<void>();
