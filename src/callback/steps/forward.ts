@@ -6,7 +6,7 @@
  */
 import type { InboundMessage, Route } from "../../wechat/message";
 import { normalizeReply } from "../../wechat/reply";
-import { readJsonBounded } from "../backend-body";
+import { announcedSize, readJsonBounded, unparsed, type BodyResult } from "../backend-body";
 import type { BackendResult, Flight, FlightStep } from "../flight";
 import type { ServiceRuntime } from "../runtime";
 
@@ -22,46 +22,74 @@ export const MAX_BACKEND_REPLY_BYTES = 64 * 1024;
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
-export const forward: FlightStep = (f) => void forwardThenNext(f);
+export const forward: FlightStep = (f) => void exchange(f.msg, f.route, f.rt, f);
 
-async function forwardThenNext(f: Flight): Promise<void> {
-  try {
-    f.result = await callBackend(f.msg, f.route, f.rt);
-  } catch (err) {
-    f.result = err instanceof Error ? err : new Error(String(err));
-  }
-  f.proceed();
+/** The backend's answer to a message as a result; every failure is one, an unexpected error throws. */
+export async function callBackend(msg: InboundMessage, route: Route, rt: ServiceRuntime): Promise<BackendResult> {
+  const result = await exchange(msg, route, rt, null);
+  if (result instanceof Error) throw result;
+  return result;
 }
 
-/** The hard timeout (BACKEND_HARD_TIMEOUT_MS, on shared abort leases) covers the whole exchange, body included. */
-export async function callBackend(msg: InboundMessage, route: Route, rt: ServiceRuntime): Promise<BackendResult> {
+/**
+ * The whole exchange in one async function, handing its outcome to the flight (its next step) or, for
+ * `callBackend`, returning it: each async function the step awaited inside another cost throughput
+ * under load (docs/performance.md). The hard timeout (BACKEND_HARD_TIMEOUT_MS, on shared abort
+ * leases) covers the whole exchange, body included.
+ */
+async function exchange(msg: InboundMessage, route: Route, rt: ServiceRuntime, flight: Flight | null): Promise<BackendResult | Error> {
   const started = performance.now();
   const aborts = rt.core.backendAborts;
   const abort = aborts.acquire();
+  let result: BackendResult | Error | undefined;
   try {
-    let res: Response;
+    let res: Response | null = null;
     try {
       res = await rt.deps.fetch(rt.config.msgProxyPass + route.path, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(msg), signal: abort.signal });
     } catch (err) {
-      observe(rt, "error", started);
-      return { ok: false, category: "backend-error", reason: `backend unreachable: ${(err as Error).message}` };
+      result = failed(rt, started, "backend-error", `backend unreachable: ${(err as Error).message}`);
     }
-    if (res.status < 200 || res.status > 299) {
-      observe(rt, "error", started);
+    if (res === null) {
+      // the fetch failed: result is set
+    } else if (res.status < 200 || res.status > 299) {
+      result = failed(rt, started, "backend-error", `backend answered HTTP ${res.status}`);
       await res.body?.cancel();
-      return { ok: false, category: "backend-error", reason: `backend answered HTTP ${res.status}` };
+    } else {
+      // the common answer, a few bytes with a Content-Length, parsed natively here; anything else bounded
+      let body: BodyResult;
+      if (announcedSize(res, MAX_BACKEND_REPLY_BYTES) === "fits") {
+        try {
+          body = { ok: true, json: await res.json() };
+        } catch (err) {
+          body = unparsed(err);
+        }
+      } else {
+        body = await readJsonBounded(res, MAX_BACKEND_REPLY_BYTES);
+      }
+      result = body.ok ? replyOf(rt, started, body.json) : failed(rt, started, body.tooLarge ? "bad-reply" : "backend-error", body.reason);
     }
-    const body = await readJsonBounded(res, MAX_BACKEND_REPLY_BYTES);
-    if (!body.ok) {
-      observe(rt, "error", started);
-      return { ok: false, category: body.tooLarge ? "bad-reply" : "backend-error", reason: body.reason };
-    }
-    observe(rt, "ok", started);
-    const reply = (rt.profile.normalizeReply ?? normalizeReply)(body.json);
-    return typeof reply === "string" ? { ok: false, category: "bad-reply", reason: reply } : { ok: true, reply };
+  } catch (err) {
+    result = err instanceof Error ? err : new Error(String(err));
   } finally {
     aborts.release(abort);
   }
+  const outcome = result ?? new Error("no backend result");
+  if (flight !== null) {
+    flight.result = outcome;
+    flight.proceed();
+  }
+  return outcome;
+}
+
+function replyOf(rt: ServiceRuntime, started: number, json: unknown): BackendResult {
+  observe(rt, "ok", started);
+  const reply = (rt.profile.normalizeReply ?? normalizeReply)(json);
+  return typeof reply === "string" ? { ok: false, category: "bad-reply", reason: reply } : { ok: true, reply };
+}
+
+function failed(rt: ServiceRuntime, started: number, category: "backend-error" | "bad-reply", reason: string): BackendResult {
+  observe(rt, "error", started);
+  return { ok: false, category, reason };
 }
 
 function observe(rt: ServiceRuntime, outcome: string, started: number): void {
