@@ -8,8 +8,11 @@
  * ratios to `workers: 1`. Text runs with bench/conf/gateway.json (dedup on), AES with
  * gateway-nodedup.json, as bench/run.ts does. Never part of `bun test`.
  *
+ * `-p 0,1:1` instead lets the gateways use both cores and keeps wrk and the backend on core 1: how much
+ * a second worker adds when the load generator does not compete for every core.
+ *
  * usage: bun bench/workers.ts [-d SECS] [-w SECS] [-r ROUNDS] [-c CONNS] [-s "text aes"] [-W "1 2"]
- *                             [--go PATH] [--no-build] [-o DIR]
+ *                             [-p none|G:L] [--go PATH] [--no-build] [-o DIR]
  */
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -26,6 +29,7 @@ const rounds = Number(opt("-r", "4"));
 const conns = opt("-c", "64");
 const scenarios = opt("-s", "text aes").split(/\s+/).filter(Boolean);
 const counts = opt("-W", "1 2").split(/\s+/).map(Number);
+const pin = opt("-p", "none");
 const go = args.includes("--go") ? resolve(opt("--go", "")) : null;
 const out = resolve(opt("-o", `/tmp/wxgw-workers-${new Date().toISOString().replace(/[:.]/g, "-")}`));
 const binary = join(root, "dist/wx-gateway");
@@ -83,7 +87,7 @@ for (let r = 0; r < rounds; r++) {
     const list = gateways(scenario);
     const order = [...list.slice(r % list.length), ...list.slice(0, r % list.length)];
     const dir = join(out, `r${r + 1}-${scenario}`);
-    run(["bash", join(root, "bench/kit/run.sh"), "-p", "none", "-q", "-r", "1", "-d", dur, "-w", warm, "-c", conns, "-s", scenario, "-S", "0", "-o", dir, ...order.flatMap((g) => [g.label, g.conf, g.cmd])]);
+    run(["bash", join(root, "bench/kit/run.sh"), "-p", pin, "-q", "-r", "1", "-d", dur, "-w", warm, "-c", conns, "-s", scenario, "-S", "0", "-o", dir, ...order.flatMap((g) => [g.label, g.conf, g.cmd])]);
     byScenario.set(scenario, [...(byScenario.get(scenario) ?? []), results(dir)]);
   }
 }
@@ -97,6 +101,6 @@ for (const [scenario, runs] of byScenario) {
     lines.push(`| ${scenario} | ${conns} | ${label} | ${Math.round(median(rows.map((x) => x.rps))).toLocaleString("en")} | ${median(rows.map((x) => x.p99)).toFixed(2)} | ${Math.round(median(rows.map((x) => x.cpu)))} | ${rows.reduce((n, x) => n + x.errors, 0)} | ${ratio} |`);
   }
 }
-const table = `${rounds} rounds, ${dur} s per load after ${warm} s warm-up, -p none, order rotated every round\n\n${lines.join("\n")}\n`;
+const table = `${rounds} rounds, ${dur} s per load after ${warm} s warm-up, -p ${pin}, order rotated every round\n\n${lines.join("\n")}\n`;
 writeFileSync(join(out, "workers.md"), table);
 console.log(`\n${table}\nresults: ${out}`);
