@@ -22,6 +22,7 @@ import { aggregateMetrics } from "./metrics";
 import { mergeStatus } from "./status-merge";
 import type { ToPrimary, ToWorker, WorkerStart } from "./protocol";
 import { createStateHost } from "./state-host";
+import { heldPort, type Listener } from "./port-probe";
 
 export interface PrimaryOptions {
   readonly config: GatewayConfig;
@@ -162,6 +163,8 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
     }, backoffMs);
   }
 
+  const held = heldPort(listenersOf(config));
+  if (held !== null) throw opts.startError(held);
   const first = await spawn(1);
   if (typeof first === "string") throw opts.startError(first);
   ports = first;
@@ -190,4 +193,13 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
   process.on("SIGHUP", () => {
     if (!stopping) void reloadAll("SIGHUP");
   });
+}
+
+/** The listeners the workers will share, as the config names them. */
+function listenersOf(config: GatewayConfig): Listener[] {
+  const host = config.listenHost || "0.0.0.0";
+  const listeners: Listener[] = [{ what: "", host, port: config.listenPort }];
+  if (config.adminListen) listeners.push({ what: " (admin-listen)", ...config.adminListen });
+  if (config.apiProxy) listeners.push({ what: " (api-proxy.listen)", ...config.apiProxy });
+  return listeners;
 }
