@@ -104,7 +104,8 @@ describeBrowser("the status page in a real browser", () => {
     await fetch(plainCallback(gw.url, "/shop", textXml("x"), signedQuery({ token: "wrong" })));
     expect((await gw.gateway.ops.reload("SIGHUP")).applied).toBe(true);
     await page.click("#refresh");
-    await page.waitForFunction(`document.querySelector('[data-service="news-account"] dd.total')?.textContent === "22"`);
+    // a locator wait, not waitForFunction: that evaluates a string in the page, which the page's CSP (no 'unsafe-eval') refuses
+    await page.locator('[data-service="news-account"] dd.total', { hasText: /^22$/ }).waitFor();
     expect(await cardText(page, "news-account", ".errors")).toContain("backend answered HTTP 500");
     expect(await cardText(page, "shop", ".errors")).toContain("rejected: 401");
     expect(await cardText(page, "news-account", "dd.ok")).toStartWith("expires in");
