@@ -12,6 +12,7 @@
  * single cost found (bench/ab.sh, docs/performance.md). So normally one controller is alive, plus one per second
  * that still has a hung fetch; their expiries ride on the shared deadline queue, not a timer each.
  */
+import { systemClock } from "../util/clock";
 import { Timed, type DeadlineQueue } from "../util/deadlines";
 
 /** One shared controller; a fetch holds it from `acquire` to `release`. */
@@ -51,7 +52,7 @@ export interface BackendAbortOptions {
 }
 
 export function createBackendAborts(opts: BackendAbortOptions): BackendAborts {
-  const now = opts.now ?? performance.now.bind(performance);
+  const now = opts.now ?? systemClock.now;
   let current: AbortLease | null = null;
   return {
     acquire() {

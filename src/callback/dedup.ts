@@ -5,6 +5,7 @@
  * Callers give the message's dedup key (wechat/message `dedupKeyOf`) and the work; how keys are
  * hashed, where replies are kept and how they are encoded is this folder's business.
  */
+import { systemClock } from "../util/clock";
 import type { WechatReply } from "../wechat/reply";
 import { InflightTable } from "./dedup/inflight-table";
 import { keyHash } from "./dedup/key-hash";
@@ -25,7 +26,7 @@ export interface DedupHooks {
 export function createMemoryDedup(windowS: number, hooks: DedupHooks = {}): Dedup {
   if (windowS <= 0) return { run: (_key, work) => work() };
   const windowMs = windowS * 1000;
-  const now = hooks.now ?? Date.now;
+  const now = hooks.now ?? systemClock.unixMs;
   // in flight: the promise, which retries join; answered: the stored reply, in a byte table per window
   // generation (an entry lives one to two windows; a generation is dropped whole). Neither is a JS Map:
   // one entry per message made the GC visit them (dedup/inflight-table, dedup/reply-table).

@@ -15,6 +15,7 @@
  * When the table is full of unexpired nonces a new callback is refused with 503 (WeChat retries it),
  * never let through unchecked: forgetting a nonce to make room would let it be replayed.
  */
+import { systemClock } from "../util/clock";
 import { GatewayError } from "../http/errors";
 import { DEFAULT_MAX_SLOTS, NonceTable } from "./nonce-table";
 
@@ -34,7 +35,7 @@ export interface MemoryReplayOptions {
   readonly epoch?: number;
 }
 
-export function createMemoryReplayGuard(windowS: number, now: () => number = Date.now, opts: MemoryReplayOptions = {}): ReplayGuard {
+export function createMemoryReplayGuard(windowS: number, now: () => number = systemClock.unixMs, opts: MemoryReplayOptions = {}): ReplayGuard {
   const table = opts.table ?? new NonceTable(opts.maxSlots ?? DEFAULT_MAX_SLOTS);
   const seed = opts.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]!;
   const epoch = opts.epoch ?? now();

@@ -16,6 +16,7 @@
  * is counted as degraded "dedup". A reply is stored as `{"state":"done","reply":<stored text>}`, the
  * text of callback/dedup/reply-codec, the form the memory dedup keeps too.
  */
+import { systemClock } from "../util/clock";
 import type { WechatReply } from "../wechat/reply";
 import { createMemoryDedup, type Dedup } from "../callback/dedup";
 import { decodeStoredReply, encodeStoredReply } from "../callback/dedup/reply-codec";
@@ -71,8 +72,8 @@ export function createRedisDedup(opts: RedisDedupOptions): Dedup {
   const windowMs = Math.floor(opts.windowS * 1000);
   if (windowMs <= 0) return { run: (_key, work) => work() };
   const { link } = opts;
-  const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? Bun.sleep;
+  const now = opts.now ?? systemClock.unixMs;
+  const sleep = opts.sleep ?? systemClock.sleep;
   const claimTtlMs = String(opts.replyTimeoutMs + CLAIM_MARGIN_MS);
   const local = createMemoryDedup(opts.windowS, { onHit: opts.onHit, now });
 
