@@ -87,8 +87,8 @@ export function buildGeneration(config: GatewayConfig, parts: GatewayParts, prev
     userInfo: wechat.userInfo,
     asyncReply: wechat.asyncReply,
     // Redis when configured (across machines); else, in a worker, the memory the workers share
-    createDedup: sharedState?.createDedup ?? (shared && ((svc: ServiceConfig) => shared.createDedup(svc, () => metrics.dedupHit(svc.name)))),
-    createReplayGuard: sharedState?.createReplayGuard ?? shared?.createReplayGuard,
+    createDedup: sharedState?.createDedup ?? (shared && ((svc: ServiceConfig) => shared.createDedup(svc, { onHit: () => metrics.dedupHit(svc.name), clock }))),
+    createReplayGuard: sharedState?.createReplayGuard ?? (shared && ((svc: ServiceConfig) => shared.createReplayGuard(svc, now))),
     createLimiter: shared?.createLimiter,
     core: parts.core,
   };

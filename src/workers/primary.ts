@@ -10,7 +10,8 @@
  * - on SIGTERM/SIGINT tells every worker to drain (each as a single process would: callback/drain)
  *   and exits once all have; SIGHUP reaches every worker as a reload (workers/reload).
  * Why threads and shared memory rather than processes and a primary owning the state:
- * docs/architecture.md#workers.
+ * docs/architecture.md#workers. Like `serve`, the primary is an entry point: its restart backoff and
+ * the bounds on the workers' answers run on real time.
  */
 import { loadConfig } from "../config/load";
 import type { GatewayConfig } from "../config/types";
@@ -22,6 +23,7 @@ import { aggregateMetrics } from "./metrics";
 import { mergeStatus } from "./status-merge";
 import type { ToPrimary, ToWorker, WorkerStart } from "./protocol";
 import { createStateHost } from "./state-host";
+import { systemClock } from "../util/clock";
 import { heldPort, type Listener } from "./port-probe";
 
 export interface PrimaryOptions {
@@ -133,7 +135,7 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
   function spawn(id: number): Promise<Record<string, number> | string> {
     const start: WorkerStart = { id, config, path: opts.path, memory: host.memory, ports, testHooks };
     const worker = new Worker(workerEntry(), { workerData: start } as WorkerOptions);
-    running.set(id, { worker, startedAt: Date.now() });
+    running.set(id, { worker, startedAt: systemClock.now() });
     return new Promise((resolve) => {
       worker.addEventListener("message", (e) => onMessage(id, (e as MessageEvent<ToPrimary>).data, resolve));
       worker.addEventListener("close", (e) => {
@@ -149,7 +151,7 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
     running.delete(id);
     const freed = host.forgetWorker(id);
     if (stopping || was === undefined) return;
-    const livedMs = Date.now() - was.startedAt;
+    const livedMs = Math.round(systemClock.now() - was.startedAt);
     const n = livedMs >= STABLE_MS ? 0 : (failures.get(id) ?? 0) + 1;
     failures.set(id, n);
     const backoffMs = n === 0 ? 0 : Math.min(MAX_BACKOFF_MS, 100 * 2 ** (n - 1));

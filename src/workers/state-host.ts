@@ -13,6 +13,7 @@ import type { Logger } from "../obs/log";
 import { createKvStore, createTokenStore } from "../store/index";
 import type { KvStore } from "../store/kv";
 import type { StoreLock, TokenKind, TokenRecord, TokenStore } from "../store/token-store";
+import { systemClock } from "../util/clock";
 import type { ServiceMemory, StoreOp, WorkersMemory } from "./protocol";
 import { allocateLimiterMemory, releaseWorker } from "./shared-limiter";
 import { releaseIfHeldBy } from "./shared-mutex";
@@ -43,7 +44,7 @@ export interface StateHost {
 /** The settings a service's shared memory depends on: other settings get other memory. */
 export const serviceKey = (svc: ServiceConfig, redis: boolean) => `${svc.dedupWindowS}:${svc.replyTimeoutMs}:${svc.timeoutS}:${svc.workerNum}:${redis}`;
 
-export function createStateHost(config: GatewayConfig, log: Logger, now: () => number = Date.now): StateHost {
+export function createStateHost(config: GatewayConfig, log: Logger, now: () => number = systemClock.unixMs): StateHost {
   const redis = config.tokenStore.type === "redis";
   const tokens: TokenStore | null = redis ? null : createTokenStore(config, log, { now });
   const kv: KvStore | null = redis ? null : createKvStore(config, log, { now });

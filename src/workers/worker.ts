@@ -23,7 +23,7 @@ import { createLogger, type Logger } from "../obs/log";
 import { createMetrics, type Metrics } from "../obs/metrics";
 import type { KvStore } from "../store/kv";
 import type { TokenStore } from "../store/token-store";
-import { systemClock } from "../util/clock";
+import type { Clock, TimerClock } from "../util/clock";
 import type { ToPrimary, WorkerStart, WorkersMemory } from "./protocol";
 import { createRemoteKvStore, createRemoteTokenStore } from "./remote-stores";
 import { createRpc, type Link, type Rpc } from "./rpc";
@@ -37,8 +37,10 @@ import { serviceKey } from "./state-host";
  * replay guard are asked for only without Redis (with it, Redis is the state all workers share).
  */
 export interface WorkerShared {
-  createDedup(svc: ServiceConfig, onHit: () => void): Dedup;
-  createReplayGuard(svc: ServiceConfig): ReplayGuard;
+  /** `clock`: the gateway's (a retry's wait for another worker, the window) */
+  createDedup(svc: ServiceConfig, hooks: { readonly onHit: () => void; readonly clock: TimerClock & Pick<Clock, "unixMs"> }): Dedup;
+  /** `now`: the gateway's unix ms */
+  createReplayGuard(svc: ServiceConfig, now: () => number): ReplayGuard;
   createLimiter(svc: ServiceConfig): Limiter;
   /** null when the stores are in Redis (each worker connects to it) */
   readonly tokens: TokenStore | null;
@@ -109,14 +111,14 @@ function createRole(start: WorkerStart): WorkerRole {
     return null;
   };
   const shared: WorkerShared = {
-    createDedup(svc, onHit) {
+    createDedup(svc, { onHit, clock }) {
       const mem = service(svc)?.dedup;
-      if (!mem) return createMemoryDedup(svc.dedupWindowS, { onHit });
-      return createSharedDedup({ memory: mem, worker: start.id, windowS: svc.dedupWindowS, replyTimeoutMs: svc.replyTimeoutMs, clock: systemClock, onHit });
+      if (!mem) return createMemoryDedup(svc.dedupWindowS, { onHit, now: clock.unixMs });
+      return createSharedDedup({ memory: mem, worker: start.id, windowS: svc.dedupWindowS, replyTimeoutMs: svc.replyTimeoutMs, clock, onHit });
     },
-    createReplayGuard(svc) {
+    createReplayGuard(svc, now) {
       const mem = service(svc)?.replay;
-      return mem ? createSharedReplayGuard(mem, start.id, svc.timeoutS, systemClock.unixMs) : createMemoryReplayGuard(svc.timeoutS);
+      return mem ? createSharedReplayGuard(mem, start.id, svc.timeoutS, now) : createMemoryReplayGuard(svc.timeoutS, now);
     },
     createLimiter(svc) {
       const mem = service(svc)?.limiter;
