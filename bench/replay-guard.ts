@@ -59,5 +59,9 @@ for (let i = 0; i < n; i += 97) if (isReplay(keyOf(i), "another body")) found++;
 const per = (bytes: number) => (bytes / n).toFixed(1);
 console.log(`${useMap ? "JS Map (before)" : "nonce table"}: ${n} distinct nonces, ${replays} false replays, ${found}/${Math.ceil(n / 97)} found again`);
 console.log(`  check: ~${checkUs.toFixed(3)} µs per nonce (key and fingerprint building, ${buildUs.toFixed(3)} µs, taken out)`);
-console.log(`  bytes per nonce: heap ${per(after.heap - before.heap)}, array buffers ${per(after.buffers - before.buffers)}, RSS ${per(after.rss - before.rss)}`);
-console.log(`  totals: heap +${((after.heap - before.heap) / 2 ** 20).toFixed(1)} MiB, array buffers +${((after.buffers - before.buffers) / 2 ** 20).toFixed(1)} MiB, RSS +${((after.rss - before.rss) / 2 ** 20).toFixed(1)} MiB`);
+console.log(
+  `  bytes per nonce: heap ${per(after.heap - before.heap)}, array buffers ${per(after.buffers - before.buffers)}, RSS ${per(after.rss - before.rss)}`,
+);
+console.log(
+  `  totals: heap +${((after.heap - before.heap) / 2 ** 20).toFixed(1)} MiB, array buffers +${((after.buffers - before.buffers) / 2 ** 20).toFixed(1)} MiB, RSS +${((after.rss - before.rss) / 2 ** 20).toFixed(1)} MiB`,
+);

@@ -20,7 +20,10 @@ type Row = Record<string, string>;
 
 function tsv(file: string): Row[] {
   if (!existsSync(file)) return [];
-  const [head, ...rows] = readFileSync(file, "utf8").trim().split("\n").map((l) => l.split("\t"));
+  const [head, ...rows] = readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split("\t"));
   return rows.map((r) => Object.fromEntries((head ?? []).map((h, i) => [h, r[i] ?? ""])));
 }
 
@@ -51,11 +54,16 @@ export function renderReport(dirs: readonly string[], labels: { ours: string; ce
   const checks: Array<[string, boolean]> = [];
   const env = dirs.map((d) => join(d, "env.txt")).find(existsSync);
   if (env) {
-    const lines = readFileSync(env, "utf8").trim().split("\n").filter((l) => !l.startsWith("gateway ") && !(method && l.startsWith("params:")));
+    const lines = readFileSync(env, "utf8")
+      .trim()
+      .split("\n")
+      .filter((l) => !l.startsWith("gateway ") && !(method && l.startsWith("params:")));
     out.push("```", ...lines, ...(method ? [method] : []), "```", "");
   }
 
-  out.push("| scenario | conns | wx-gateway req/s | ceiling req/s | ratio (target) [paired ratios, min-max] | p50 ms gw / ceil | p99 ms gw / ceil | non2xx / sock err / bad body | backend calls / requests | gw CPU % |");
+  out.push(
+    "| scenario | conns | wx-gateway req/s | ceiling req/s | ratio (target) [paired ratios, min-max] | p50 ms gw / ceil | p99 ms gw / ceil | non2xx / sock err / bad body | backend calls / requests | gw CPU % |",
+  );
   out.push("|---|---:|---:|---:|---:|---|---|---|---|---:|");
   const cells = [...new Set(results.map((r) => `${r.scenario}\t${r.conns}`))];
   for (const cell of cells) {
@@ -64,10 +72,12 @@ export function renderReport(dirs: readonly string[], labels: { ours: string; ce
     const ours = rows.filter((r) => r.label === labels.ours);
     const ceil = rows.filter((r) => r.label === labels.ceiling);
     const num = (rs: Row[], f: string) => median(rs.map((r) => Number(r[f])));
-    const paired = ours.map((o) => {
-      const c = ceil.find((x) => x.round === o.round && x.dir === o.dir);
-      return c ? Number(o.rps) / Number(c.rps) : NaN;
-    }).filter(Number.isFinite);
+    const paired = ours
+      .map((o) => {
+        const c = ceil.find((x) => x.round === o.round && x.dir === o.dir);
+        return c ? Number(o.rps) / Number(c.rps) : NaN;
+      })
+      .filter(Number.isFinite);
     const ratio = paired.length ? median(paired) : num(ours, "rps") / num(ceil, "rps");
     const sum = (f: string) => ours.reduce((a, r) => a + Number(r[f] || 0), 0);
     const errors = sum("non2xx") + sum("sock_err") + sum("bad_body");

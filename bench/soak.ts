@@ -11,8 +11,8 @@
  *   or env SOAK_DURATION_S, SOAK_RATE, SOAK_MAX_RSS_MB, SOAK_BINARY (flags win). Linux (/proc).
  */
 import { readFileSync } from "node:fs";
-import { startBinary } from "../test/_helpers/binary";
 import { wechatSignature } from "../src/wechat/signature";
+import { startBinary } from "../test/_helpers/binary";
 
 function option(flag: string, env: string, fallback: string): string {
   const i = process.argv.indexOf(flag);
@@ -126,7 +126,7 @@ const peak = Math.max(memoryMb("VmHWM"), ...samples);
 const exitCode = await gateway.stop();
 backend.stop(true);
 
-console.log(`peak RSS ${peak.toFixed(1)} MB (bound ${maxRssMb} MB); ${answered}/${sent} answered at ${((sent / durationS) | 0)} msg/s; gateway exit ${exitCode}`);
+console.log(`peak RSS ${peak.toFixed(1)} MB (bound ${maxRssMb} MB); ${answered}/${sent} answered at ${(sent / durationS) | 0} msg/s; gateway exit ${exitCode}`);
 for (const [what, n] of failures) console.log(`  ${n} × ${what}`);
 const ok = peak <= maxRssMb && failures.size === 0 && answered === sent;
 if (!ok) console.log(peak > maxRssMb ? `FAIL: peak RSS above ${maxRssMb} MB` : "FAIL: not every message was answered");

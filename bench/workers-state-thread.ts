@@ -9,16 +9,22 @@ import { createMemoryDedup } from "../src/callback/dedup";
 import { encodeStoredReply } from "../src/callback/dedup/reply-codec";
 import { createLimiter } from "../src/callback/limiter";
 import { createMemoryReplayGuard, fingerprint } from "../src/callback/replay";
+import { systemClock } from "../src/util/clock";
 import type { WechatReply } from "../src/wechat/reply";
 import { createSharedDedup } from "../src/workers/shared-dedup";
-import { allocateDedupMemory, type SharedDedupMemory } from "../src/workers/shared-reply-table";
 import { allocateLimiterMemory, createSharedLimiter } from "../src/workers/shared-limiter";
 import { allocateReplayMemory, createSharedReplayGuard, type SharedReplayMemory } from "../src/workers/shared-replay";
-import { systemClock } from "../src/util/clock";
+import { allocateDedupMemory, type SharedDedupMemory } from "../src/workers/shared-reply-table";
 
 declare const self: Worker;
 
-const reply = (i: number): WechatReply => ({ kind: "reply", reply: { type: "text", msg: "bench-ok" }, toUser: "oBENCHuser000000000000000001", fromUser: "gh_bench", createTime: 1_700_000_000 + i });
+const reply = (i: number): WechatReply => ({
+  kind: "reply",
+  reply: { type: "text", msg: "bench-ok" },
+  toUser: "oBENCHuser000000000000000001",
+  fromUser: "gh_bench",
+  createTime: 1_700_000_000 + i,
+});
 const IN_FLIGHT = 64;
 
 interface SharedMemory {
@@ -62,7 +68,10 @@ async function drive(n: number, one: (i: number) => Promise<void>): Promise<numb
 }
 
 /** One message's state work over the given dedup, replay guard and limiter. */
-function viaInterfaces(worker: number, parts: { dedup: ReturnType<typeof createMemoryDedup>; replay: ReturnType<typeof createMemoryReplayGuard>; limiter: ReturnType<typeof createLimiter> }) {
+function viaInterfaces(
+  worker: number,
+  parts: { dedup: ReturnType<typeof createMemoryDedup>; replay: ReturnType<typeof createMemoryReplayGuard>; limiter: ReturnType<typeof createLimiter> },
+) {
   const { dedup, replay, limiter } = parts;
   return (i: number) => {
     const key = `m:${worker}-${i}`;

@@ -88,7 +88,9 @@ if (rps > 0) {
   console.log(`\nprojection (${rps} msg/s per core, +${extra.toFixed(2)} µs shared state per message):`);
   for (const cores of [1, 2, 4, 8]) {
     const ours = Math.round(cores === 1 ? rps : cores * perCore);
-    console.log(`${String(cores).padStart(2)} cores: wx-gateway ~${ours.toLocaleString("en")} msg/s${goRps > 0 ? `, Go original ~${(cores * goRps).toLocaleString("en")} msg/s` : ""}`);
+    console.log(
+      `${String(cores).padStart(2)} cores: wx-gateway ~${ours.toLocaleString("en")} msg/s${goRps > 0 ? `, Go original ~${(cores * goRps).toLocaleString("en")} msg/s` : ""}`,
+    );
   }
 }
 process.exit(0);

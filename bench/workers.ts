@@ -67,7 +67,10 @@ function results(dir: string): Map<string, Row> {
     lines.map((line) => {
       const c = line.split("\t");
       const errors = Number(col(c, "non2xx")) + Number(col(c, "sock_err")) + Number(col(c, "bad_body"));
-      return [col(c, "label"), { label: col(c, "label"), rps: Number(col(c, "rps")), p99: Number(col(c, "p99_ms")), cpu: Number(col(c, "gw_cpu_pct")), errors }];
+      return [
+        col(c, "label"),
+        { label: col(c, "label"), rps: Number(col(c, "rps")), p99: Number(col(c, "p99_ms")), cpu: Number(col(c, "gw_cpu_pct")), errors },
+      ];
     }),
   );
 }
@@ -87,18 +90,44 @@ for (let r = 0; r < rounds; r++) {
     const list = gateways(scenario);
     const order = [...list.slice(r % list.length), ...list.slice(0, r % list.length)];
     const dir = join(out, `r${r + 1}-${scenario}`);
-    run(["bash", join(root, "bench/kit/run.sh"), "-p", pin, "-q", "-r", "1", "-d", dur, "-w", warm, "-c", conns, "-s", scenario, "-S", "0", "-o", dir, ...order.flatMap((g) => [g.label, g.conf, g.cmd])]);
+    run([
+      "bash",
+      join(root, "bench/kit/run.sh"),
+      "-p",
+      pin,
+      "-q",
+      "-r",
+      "1",
+      "-d",
+      dur,
+      "-w",
+      warm,
+      "-c",
+      conns,
+      "-s",
+      scenario,
+      "-S",
+      "0",
+      "-o",
+      dir,
+      ...order.flatMap((g) => [g.label, g.conf, g.cmd]),
+    ]);
     byScenario.set(scenario, [...(byScenario.get(scenario) ?? []), results(dir)]);
   }
 }
 
-const lines = [`| scenario | conns | gateway | req/s | p99 ms | process CPU % | errors | ratio to workers-1 [min-max] |`, `|---|---:|---|---:|---:|---:|---:|---|`];
+const lines = [
+  `| scenario | conns | gateway | req/s | p99 ms | process CPU % | errors | ratio to workers-1 [min-max] |`,
+  `|---|---:|---|---:|---:|---:|---:|---|`,
+];
 for (const [scenario, runs] of byScenario) {
   for (const label of gateways(scenario).map((g) => g.label)) {
     const rows = runs.map((m) => m.get(label)).filter((x): x is Row => x !== undefined);
     const ratios = runs.map((m) => (m.get(label)?.rps ?? 0) / (m.get("workers-1")?.rps ?? Number.NaN)).filter(Number.isFinite);
     const ratio = label === "workers-1" ? "1" : `**${median(ratios).toFixed(2)}** [${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}]`;
-    lines.push(`| ${scenario} | ${conns} | ${label} | ${Math.round(median(rows.map((x) => x.rps))).toLocaleString("en")} | ${median(rows.map((x) => x.p99)).toFixed(2)} | ${Math.round(median(rows.map((x) => x.cpu)))} | ${rows.reduce((n, x) => n + x.errors, 0)} | ${ratio} |`);
+    lines.push(
+      `| ${scenario} | ${conns} | ${label} | ${Math.round(median(rows.map((x) => x.rps))).toLocaleString("en")} | ${median(rows.map((x) => x.p99)).toFixed(2)} | ${Math.round(median(rows.map((x) => x.cpu)))} | ${rows.reduce((n, x) => n + x.errors, 0)} | ${ratio} |`,
+    );
   }
 }
 const table = `${rounds} rounds, ${dur} s per load after ${warm} s warm-up, -p ${pin}, order rotated every round\n\n${lines.join("\n")}\n`;

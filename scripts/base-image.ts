@@ -64,9 +64,12 @@ export function buildLocalBase(engine: string, executable: string): { ref: strin
     run(["tar", ...tarOwnerFlags(0), "-cf", tar, "."], { cwd: rootfs });
     const packages = packageVersions(libs) || "this machine's libraries";
     run([
-      engine, "import",
-      "--change", `LABEL org.opencontainers.image.description="glibc and CA certificates from Debian ${debianVersion()} (${packages}); no shell, no package manager"`,
-      tar, ref,
+      engine,
+      "import",
+      "--change",
+      `LABEL org.opencontainers.image.description="glibc and CA certificates from Debian ${debianVersion()} (${packages}); no shell, no package manager"`,
+      tar,
+      ref,
     ]);
     return { ref, replaced };
   } finally {

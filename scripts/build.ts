@@ -55,13 +55,23 @@ export function compile(opts: CompileOptions): { exitCode: number; output: strin
   const root = resolve(import.meta.dir, "..");
   const proc = Bun.spawnSync(
     [
-      process.execPath, "build", "src/main.ts", "--compile", "--bytecode", "--minify-whitespace", "--minify-syntax",
-      "--no-compile-autoload-bunfig", "--no-compile-autoload-dotenv",
+      process.execPath,
+      "build",
+      "src/main.ts",
+      "--compile",
+      "--bytecode",
+      "--minify-whitespace",
+      "--minify-syntax",
+      "--no-compile-autoload-bunfig",
+      "--no-compile-autoload-dotenv",
       ...(opts.target ? [`--target=${opts.target.bun}`] : []),
       ...(opts.smol ? ["--compile-exec-argv=--smol"] : []),
-      "--define", `WXGW_BUILD_TIME=${JSON.stringify(new Date().toISOString())}`,
-      "--define", `WXGW_BUILD_TARGET=${JSON.stringify(targetLabel(opts.target))}`,
-      "--outfile", resolve(opts.outfile),
+      "--define",
+      `WXGW_BUILD_TIME=${JSON.stringify(new Date().toISOString())}`,
+      "--define",
+      `WXGW_BUILD_TARGET=${JSON.stringify(targetLabel(opts.target))}`,
+      "--outfile",
+      resolve(opts.outfile),
     ],
     { cwd: root, stdout: opts.quiet ? "pipe" : "inherit", stderr: opts.quiet ? "pipe" : "inherit" },
   );

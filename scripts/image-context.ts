@@ -12,7 +12,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pkg from "../package.json";
-import { RELEASE_TARGETS, hostTarget } from "./build";
+import { hostTarget, RELEASE_TARGETS } from "./build";
 import { cliFlag, run } from "./exec";
 import { type TarEntry, ustar } from "./ustar";
 

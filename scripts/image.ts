@@ -11,8 +11,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pkg from "../package.json";
-import { compile, hostTarget } from "./build";
 import { buildLocalBase } from "./base-image";
+import { compile, hostTarget } from "./build";
 import { cliFlag, imageId, removeIfUntagged, run, tryRun } from "./exec";
 import { prepareImageContext } from "./image-context";
 
@@ -64,18 +64,29 @@ export function buildImage(opts: ImageOptions = {}): string {
     log(`base: ${base}`);
     const iidfile = opts.iidfile ?? join(scratch, "iid");
     run([
-      engine, "build",
+      engine,
+      "build",
       ...(engine === "podman" ? ["--format", "docker", "--layers=false", ...(base.startsWith("localhost/") ? ["--pull=never"] : [])] : []),
-      "--file", join(root, "Dockerfile"),
-      "--target", "prebuilt",
-      "--build-arg", `BASE=${base}`,
-      "--build-arg", `TARGETARCH=${target.arch}`,
-      "--build-arg", `VERSION=${pkg.version}`,
-      "--build-arg", `REVISION=${revision()}`,
-      "--build-arg", `SOURCE=${source()}`,
-      "--tag", `wx-gateway:${pkg.version}`,
-      "--tag", "wx-gateway:latest",
-      "--iidfile", iidfile,
+      "--file",
+      join(root, "Dockerfile"),
+      "--target",
+      "prebuilt",
+      "--build-arg",
+      `BASE=${base}`,
+      "--build-arg",
+      `TARGETARCH=${target.arch}`,
+      "--build-arg",
+      `VERSION=${pkg.version}`,
+      "--build-arg",
+      `REVISION=${revision()}`,
+      "--build-arg",
+      `SOURCE=${source()}`,
+      "--tag",
+      `wx-gateway:${pkg.version}`,
+      "--tag",
+      "wx-gateway:latest",
+      "--iidfile",
+      iidfile,
       context,
     ]);
     const id = readFileSync(iidfile, "utf8").trim();

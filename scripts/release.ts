@@ -7,11 +7,11 @@
  * Bun downloads each target's runtime from the npm registry the first time and keeps it in its install
  * cache (BUN_INSTALL_CACHE_DIR, default ~/.bun/install/cache), so later releases need no network.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import pkg from "../package.json";
-import { RELEASE_TARGETS, compile, type ReleaseTarget } from "./build";
+import { compile, RELEASE_TARGETS, type ReleaseTarget } from "./build";
 import { run, tarOwnerFlags } from "./exec";
 
 const root = resolve(import.meta.dir, "..");
@@ -55,9 +55,7 @@ async function packTarget(target: ReleaseTarget, out: string, docs: ReadonlyMap<
 }
 
 /** Writes every archive and SHA256SUMS into `out` (emptied of earlier archives first). */
-export async function release(
-  opts: { out: string; targets?: readonly ReleaseTarget[]; log?: (line: string) => void },
-): Promise<ReleasedArchive[]> {
+export async function release(opts: { out: string; targets?: readonly ReleaseTarget[]; log?: (line: string) => void }): Promise<ReleasedArchive[]> {
   const log = opts.log ?? console.log;
   mkdirSync(opts.out, { recursive: true });
   for (const old of readdirSync(opts.out)) {

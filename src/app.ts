@@ -5,17 +5,17 @@
  * — or, with `admin-listen`, the common endpoints on an app of their own for the admin listener
  * (SPEC §10), so the main listener keeps only the WeChat-facing paths.
  */
-import { Elysia, type AnyElysia } from "elysia";
+import { type AnyElysia, Elysia } from "elysia";
+import { createServiceRuntime, type ServiceDeps, type ServiceRuntime } from "./callback/runtime";
 import type { GatewayConfig, ServiceConfig } from "./config/types";
+import type { GatewayOps } from "./endpoints/context";
+import { commonEndpoints, type EndpointDeps } from "./endpoints/index";
 import { GatewayError } from "./http/errors";
+import { routableRequest } from "./http/routable-url";
 import type { Logger } from "./obs/log";
 import type { Metrics } from "./obs/metrics";
-import { createServiceRuntime, type ServiceDeps, type ServiceRuntime } from "./callback/runtime";
-import { wxService } from "./service/plugin";
 import { oauth2Redirects } from "./service/oauth2";
-import { commonEndpoints, type EndpointDeps } from "./endpoints/index";
-import type { GatewayOps } from "./endpoints/context";
-import { routableRequest } from "./http/routable-url";
+import { wxService } from "./service/plugin";
 
 export interface AppDeps extends ServiceDeps {
   readonly log: Logger;
@@ -41,7 +41,8 @@ export function createApp(config: GatewayConfig, deps: AppDeps): GatewayApp {
   let app = rootApp("wx-gateway", deps.log);
   for (const rt of runtimes) app = app.use(wxService(rt)) as unknown as typeof app;
   // WeChat-facing routes of each account, never behind the admin token
-  for (const route of oauth2Redirects(config, { ...deps.wechat, log: deps.log, fetch: deps.fetch, clock: deps.core?.clock })) app = app.use(route) as unknown as typeof app;
+  for (const route of oauth2Redirects(config, { ...deps.wechat, log: deps.log, fetch: deps.fetch, clock: deps.core?.clock }))
+    app = app.use(route) as unknown as typeof app;
   const { log, metrics, now, ops } = deps;
   let admin = config.adminListen ? rootApp("wx-gateway-admin", log) : app;
   // the OpenAPI document describes the app the endpoints are mounted on

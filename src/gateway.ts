@@ -10,27 +10,27 @@
  * (callback/drain), then `close()`; `serve` calls both on SIGTERM.
  */
 import type { Elysia } from "elysia";
+import type { ApiProxy } from "./api-proxy/index";
+import type { GatewayApp } from "./app";
+import { createCallbackCore } from "./callback/core";
+import { type DrainReport, drainCallbacks } from "./callback/drain";
 import type { LoadedConfig } from "./config/load";
 import type { GatewayConfig } from "./config/types";
-import type { Logger } from "./obs/log";
-import { createMetrics, type Metrics } from "./obs/metrics";
-import type { GatewayApp } from "./app";
-import type { Stores } from "./store/index";
-import type { WxApi } from "./wxapi/client";
-import type { SharedState } from "./state/index";
-import { createCallbackCore } from "./callback/core";
-import { drainCallbacks, type DrainReport } from "./callback/drain";
-import { systemClock, type Clock } from "./util/clock";
-import type { ApiProxy } from "./api-proxy/index";
 import type { GatewayOps } from "./endpoints/context";
 import { GatewayError } from "./http/errors";
+import type { Logger } from "./obs/log";
+import { createMetrics, type Metrics } from "./obs/metrics";
 import { createStatusStats, feedStatus } from "./obs/status-stats";
-import { buildGeneration, release, type Generation } from "./ops/generation";
-import { createReloader } from "./ops/reload";
-import { readinessOf } from "./ops/readiness";
-import { statusData } from "./ops/status";
 import { tokenCacheDirProblem } from "./ops/cache-dir";
+import { buildGeneration, type Generation, release } from "./ops/generation";
+import { readinessOf } from "./ops/readiness";
+import { createReloader } from "./ops/reload";
+import { statusData } from "./ops/status";
+import type { SharedState } from "./state/index";
+import type { Stores } from "./store/index";
+import { type Clock, systemClock } from "./util/clock";
 import type { WorkerShared } from "./workers/worker";
+import type { WxApi } from "./wxapi/client";
 
 export interface GatewayOptions {
   readonly log: Logger;
@@ -98,7 +98,15 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
   };
   const ops = opts.opsVia?.(local) ?? local;
   // the status page's counts come from the metrics' own calls, and only while a page shows them
-  const parts = { log, metrics: feedStatus(metrics, stats, () => statusShown), clock, fetch: opts.fetch ?? fetch, core: createCallbackCore(clock), ops, workers: opts.workers };
+  const parts = {
+    log,
+    metrics: feedStatus(metrics, stats, () => statusShown),
+    clock,
+    fetch: opts.fetch ?? fetch,
+    core: createCallbackCore(clock),
+    ops,
+    workers: opts.workers,
+  };
 
   const switchTo = (next: GatewayConfig) => {
     const old: Generation | undefined = current;
@@ -141,15 +149,33 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
   let drained: Promise<DrainReport> | undefined;
   let closed: Promise<void> | undefined;
   return {
-    get config() { return current.config; },
-    get app(): Elysia { return current.app; },
-    get adminApp() { return current.adminApp; },
-    get runtimes() { return current.runtimes; },
-    get api() { return current.wechat.api; },
-    get stores() { return current.stores; },
-    get sharedState() { return current.sharedState; },
-    get apiProxy() { return current.apiProxy; },
-    get retiring() { return retiring.size; },
+    get config() {
+      return current.config;
+    },
+    get app(): Elysia {
+      return current.app;
+    },
+    get adminApp() {
+      return current.adminApp;
+    },
+    get runtimes() {
+      return current.runtimes;
+    },
+    get api() {
+      return current.wechat.api;
+    },
+    get stores() {
+      return current.stores;
+    },
+    get sharedState() {
+      return current.sharedState;
+    },
+    get apiProxy() {
+      return current.apiProxy;
+    },
+    get retiring() {
+      return retiring.size;
+    },
     metrics,
     ops,
     handle: serveWith((g) => g.app),

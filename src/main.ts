@@ -3,11 +3,11 @@
  * @module main
  * argv → command. Maps ConfigError → exit 3 and StartError → exit 4; no other logic.
  */
-import { USAGE, parseArgs } from "./cli/args";
-import { versionText } from "./cli/version";
+import { parseArgs, USAGE } from "./cli/args";
 import { checkConfig } from "./cli/check-config";
-import { ConfigError } from "./config/config-error";
 import { StartError, serve } from "./cli/serve";
+import { versionText } from "./cli/version";
+import { ConfigError } from "./config/config-error";
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);

@@ -51,9 +51,7 @@ export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-export type AccountCheck =
-  | { readonly ok: true; readonly account: ProxyAccount }
-  | { readonly ok: false; readonly reason: "unknown-id" | "wrong-secret" };
+export type AccountCheck = { readonly ok: true; readonly account: ProxyAccount } | { readonly ok: false; readonly reason: "unknown-id" | "wrong-secret" };
 
 /**
  * The account of `kind` whose id and secret match. Every account of that kind is compared, whatever

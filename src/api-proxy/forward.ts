@@ -14,7 +14,7 @@
  * proxy token and tries again itself).
  */
 import { type Logger, redactUrl } from "../obs/log";
-import { timeoutSignal, type TimerClock } from "../util/clock";
+import { type TimerClock, timeoutSignal } from "../util/clock";
 import { TOKEN_ERRCODES, WxApiError } from "../wxapi/client";
 import type { TokenManager } from "../wxapi/token-manager";
 import type { ProxyAccount } from "./accounts";
@@ -115,7 +115,10 @@ export function createForwarder(deps: ForwardDeps): (req: Request, target: Forwa
     await deps.tokens.invalidateToken(svc, token);
     const again = body.again();
     if (again === undefined) {
-      log.warn({ path: target.path, appId: account.id, errcode: first.outcome }, "WeChat rejected the access_token; the body was too large to keep, so WeChat's answer goes back as is");
+      log.warn(
+        { path: target.path, appId: account.id, errcode: first.outcome },
+        "WeChat rejected the access_token; the body was too large to keep, so WeChat's answer goes back as is",
+      );
       return first;
     }
     log.warn({ path: target.path, appId: account.id, errcode: first.outcome }, "WeChat rejected the access_token: renewing it and retrying once");

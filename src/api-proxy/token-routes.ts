@@ -17,7 +17,7 @@ import type { Clock } from "../util/clock";
 import { WxApiError } from "../wxapi/client";
 import type { TokenManager } from "../wxapi/token-manager";
 import { type AccountKind, checkCredentials, type ProxyAccount } from "./accounts";
-import { answerError, type ErrorName, ERRORS, wechatJson } from "./answers";
+import { answerError, ERRORS, type ErrorName, wechatJson } from "./answers";
 import type { ProxyMetrics } from "./metrics";
 import type { ProxyTokens } from "./proxy-token";
 

@@ -13,7 +13,7 @@
  * that still has a hung fetch; their expiries ride on the shared deadline queue, not a timer each.
  */
 import { systemClock } from "../util/clock";
-import { Timed, type DeadlineQueue } from "../util/deadlines";
+import { type DeadlineQueue, Timed } from "../util/deadlines";
 
 /** One shared controller; a fetch holds it from `acquire` to `release`. */
 export class AbortLease extends Timed {

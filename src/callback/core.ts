@@ -7,7 +7,7 @@
  * singleton: two gateways in one process (tests) share no timers, and a fake clock drives them all.
  */
 import { DeadlineQueue, systemClock, type TimerClock } from "../util/deadlines";
-import { createBackendAborts, type BackendAborts } from "./backend-abort";
+import { type BackendAborts, createBackendAborts } from "./backend-abort";
 
 /** A backend that never answers must not hold sockets forever, even with async-reply. */
 export const BACKEND_HARD_TIMEOUT_MS = 30_000;

@@ -12,8 +12,8 @@
  * timeouts; a late reply's send takes one WeChat API call and perhaps a token fetch.
  */
 import type { Logger } from "../obs/log";
+import { BACKEND_ABORT_GRANULARITY_MS, BACKEND_HARD_TIMEOUT_MS, type CallbackCore, USERINFO_SHARE } from "./core";
 import type { ServiceRuntime } from "./runtime";
-import { BACKEND_ABORT_GRANULARITY_MS, BACKEND_HARD_TIMEOUT_MS, USERINFO_SHARE, type CallbackCore } from "./core";
 
 /** A customer-service send: a token fetch and the send, each within the WeChat client's 10 s timeout. */
 export const ASYNC_REPLY_DRAIN_MS = 20_000;
@@ -70,7 +70,8 @@ export async function drainCallbacks(runtimes: readonly ServiceRuntime[], log: L
   } else {
     for (const rt of runtimes) {
       const { outstanding, active, waiting } = rt.limiter;
-      if (outstanding > 0) rt.log.error({ left: outstanding, atBackend: active, waitingForSlot: waiting }, "drain bound passed: accepted messages not delivered");
+      if (outstanding > 0)
+        rt.log.error({ left: outstanding, atBackend: active, waitingForSlot: waiting }, "drain bound passed: accepted messages not delivered");
     }
     log.error(report, "stopping with accepted work unfinished");
   }

@@ -61,8 +61,12 @@ export function createAdmissions(): Admissions {
       drained ??= outstanding === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
       return drained;
     },
-    get outstanding() { return outstanding; },
-    get draining() { return draining; },
+    get outstanding() {
+      return outstanding;
+    },
+    get draining() {
+      return draining;
+    },
   };
 }
 
@@ -89,9 +93,17 @@ export function createLimiter(max: number): Limiter {
       else if (active > 0) active--;
     },
     drain: () => admissions.drain(),
-    get outstanding() { return admissions.outstanding; },
-    get active() { return active; },
-    get waiting() { return queue.length; },
-    get draining() { return admissions.draining; },
+    get outstanding() {
+      return admissions.outstanding;
+    },
+    get active() {
+      return active;
+    },
+    get waiting() {
+      return queue.length;
+    },
+    get draining() {
+      return admissions.draining;
+    },
   };
 }

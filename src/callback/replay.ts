@@ -15,8 +15,9 @@
  * When the table is full of unexpired nonces a new callback is refused with 503 (WeChat retries it),
  * never let through unchecked: forgetting a nonce to make room would let it be replayed.
  */
-import { systemClock } from "../util/clock";
+
 import { GatewayError } from "../http/errors";
+import { systemClock } from "../util/clock";
 import { DEFAULT_MAX_SLOTS, NonceTable } from "./nonce-table";
 
 export interface ReplayGuard {

@@ -10,10 +10,10 @@ import type { Metrics } from "../obs/metrics";
 import { createProfile, type PushProfile } from "../profiles/index";
 import type { OutgoingMessage } from "../wechat/custom-message";
 import type { UserInfoLookup } from "../wxapi/user";
+import { type CallbackCore, createCallbackCore } from "./core";
 import { createMemoryDedup, type Dedup } from "./dedup";
-import { createMemoryReplayGuard, type ReplayGuard } from "./replay";
-import { createCallbackCore, type CallbackCore } from "./core";
 import { createLimiter, type Limiter } from "./limiter";
+import { createMemoryReplayGuard, type ReplayGuard } from "./replay";
 
 export type { UserInfoLookup };
 /** sends a reply as a message of the service's API (async-reply): the profile's `asyncMessage` */

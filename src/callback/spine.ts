@@ -7,12 +7,13 @@
  *   verify → body → replay → decode → parse → dedup → [within reply-timeout-ms: slot → userInfo →
  *   forward or echo → reply] → encode
  */
-import { GatewayError, badRequest } from "../http/errors";
+import { badRequest, GatewayError } from "../http/errors";
 import type { Query } from "../profiles/index";
-import { MessageError, dedupKeyOf, routeOf, type InboundMessage, type Route } from "../wechat/message";
+import { textResponse } from "../profiles/profile";
+import { dedupKeyOf, type InboundMessage, MessageError, type Route, routeOf } from "../wechat/message";
 import type { WechatReply } from "../wechat/reply";
 import { XmlError } from "../wechat/xml";
-import { fly, type FlightPlan } from "./flight";
+import { type FlightPlan, fly } from "./flight";
 import type { ServiceRuntime } from "./runtime";
 import { unreadableBody, withinLimit } from "./steps/body";
 import { decode } from "./steps/decode";
@@ -25,7 +26,6 @@ import { answerAtDeadline, replyFromBackend } from "./steps/reply";
 import { admit, leaveSlot, takeSlot } from "./steps/slot";
 import { addUserInfo } from "./steps/userinfo";
 import { verify, verifyUrl } from "./steps/verify";
-import { textResponse } from "../profiles/profile";
 
 /** GET: URL verification (SPEC §4.1). */
 export function handleVerify(query: Query, rt: ServiceRuntime): Response {

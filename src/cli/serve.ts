@@ -6,11 +6,12 @@
  * (bounded by the backend hard timeout per queued round: callback/drain), exit 0. The admin listener
  * stays open until the drain is done, so readiness can say 503 meanwhile.
  */
+
+import { type ApiProxyServer, startApiProxyServer } from "../api-proxy/server";
 import { loadConfig, locateConfig } from "../config/load";
 import { maskedSummary } from "../config/mask";
-import { createLogger, type Logger } from "../obs/log";
 import { createGateway } from "../gateway";
-import { startApiProxyServer, type ApiProxyServer } from "../api-proxy/server";
+import { createLogger, type Logger } from "../obs/log";
 import { tokenCacheDirProblem } from "../ops/cache-dir";
 import { listenerBodyLimit } from "../ops/reload";
 import { runPrimary } from "../workers/primary";
@@ -48,7 +49,11 @@ export async function serve(cliPath: string | undefined, base: Logger = createLo
   if (cacheProblem) throw new StartError(cacheProblem);
   if (!worker && config.workers > 1) return runPrimary({ config, path, log: log.child({ worker: 0 }), startError: (m) => new StartError(m) });
 
-  const gateway = createGateway(config, { log, reloadSource: () => loadConfig(path), ...(worker && { workers: worker.shared, metrics: worker.metrics, opsVia: worker.opsVia }) });
+  const gateway = createGateway(config, {
+    log,
+    reloadSource: () => loadConfig(path),
+    ...(worker && { workers: worker.shared, metrics: worker.metrics, opsVia: worker.opsVia }),
+  });
   // a reload may not raise it (ops/reload): Bun sets it per listener, at start
   const maxBody = listenerBodyLimit(config);
   const host = config.listenHost || "0.0.0.0";
@@ -56,7 +61,13 @@ export async function serve(cliPath: string | undefined, base: Logger = createLo
   const reusePort = worker !== null;
   const mainPort = worker?.port("main", config.listenPort) ?? config.listenPort;
   const handle = worker ? worker.handler(gateway.handle) : gateway.handle;
-  const server = listen("", host, mainPort, () => Bun.serve({ hostname: host, port: mainPort, reusePort, maxRequestBodySize: maxBody, fetch: handle }), () => {});
+  const server = listen(
+    "",
+    host,
+    mainPort,
+    () => Bun.serve({ hostname: host, port: mainPort, reusePort, maxRequestBodySize: maxBody, fetch: handle }),
+    () => {},
+  );
   log.info({ config: maskedSummary(config) }, `wx-gateway listening on ${server.hostname}:${server.port}`);
   let admin: ReturnType<typeof Bun.serve> | null = null;
   if (config.adminListen) {

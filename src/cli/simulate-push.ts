@@ -47,7 +47,14 @@ const CONTENT_TYPE: Record<PushFormat, string> = { xml: "text/xml", json: "appli
  * `message` (its text, in `format`) signed and, when the service encrypts, encrypted as its surface
  * sends it; `to` and `from` are its ToUserName (the envelope's too) and FromUserName (the query's openid).
  */
-export function signPush(svc: ServiceConfig, message: string, format: PushFormat, who: { to: string; from: string }, timestamp: string, nonce: string): SignedPush {
+export function signPush(
+  svc: ServiceConfig,
+  message: string,
+  format: PushFormat,
+  who: { to: string; from: string },
+  timestamp: string,
+  nonce: string,
+): SignedPush {
   const wecom = svc.kind === "wecom";
   const crypto = svc.aesKey ? createMessageCrypto(svc.aesKey, wecom ? svc.corpId : svc.appId) : null;
   const query = new URLSearchParams({ timestamp, nonce });

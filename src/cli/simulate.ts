@@ -8,11 +8,11 @@
  */
 import { readFileSync } from "node:fs";
 import { loadConfig, locateConfig } from "../config/load";
-import { xmlFields } from "../contract/fields";
 import type { ServiceConfig } from "../config/types";
+import { xmlFields } from "../contract/fields";
 import { cdata, parseWechatXml } from "../wechat/xml";
 import type { ParsedArgs } from "./args";
-import { pushFormatOf, signPush, surfaceFields, type PushFormat } from "./simulate-push";
+import { type PushFormat, pushFormatOf, signPush, surfaceFields } from "./simulate-push";
 
 export interface SimulateOptions {
   readonly url: string;
@@ -47,7 +47,9 @@ export function buildMessageXml(fields: Record<string, string>): string {
 
 /** A JSON push (a Channels shop's, a Mini Program's) as WeChat writes it: digits (ids, times) as bare numbers. */
 export function buildMessageJson(fields: Record<string, string>): string {
-  return `{${Object.entries(fields).map(([k, v]) => `${JSON.stringify(k)}:${/^\d+$/.test(v) ? v : JSON.stringify(v)}`).join(",")}}`;
+  return `{${Object.entries(fields)
+    .map(([k, v]) => `${JSON.stringify(k)}:${/^\d+$/.test(v) ? v : JSON.stringify(v)}`)
+    .join(",")}}`;
 }
 
 /** The fields shown and used for the request (openid, the envelope's ToUserName) of a message given as text. */
@@ -121,8 +123,17 @@ export function describeReply(r: SimulatedReply): string {
   const media = (k: string) => (x[k] as Record<string, string> | undefined)?.MediaId ?? "";
   const type = String(x.MsgType ?? "");
   const summary =
-    type === "text" ? String(x.Content) : type === "image" ? media("Image") : type === "voice" ? media("Voice") :
-    type === "video" ? media("Video") : type === "news" ? `${x.ArticleCount} article(s)` : "";
+    type === "text"
+      ? String(x.Content)
+      : type === "image"
+        ? media("Image")
+        : type === "voice"
+          ? media("Voice")
+          : type === "video"
+            ? media("Video")
+            : type === "news"
+              ? `${x.ArticleCount} article(s)`
+              : "";
   const sig = r.signatureOk === null ? "" : r.signatureOk ? " [encrypted reply, signature ok]" : " [encrypted reply, SIGNATURE MISMATCH]";
   return `${type}: ${summary}${sig}`;
 }
@@ -158,7 +169,9 @@ export async function simulate(args: ParsedArgs, print: (line: string) => void =
   };
   const replies = await runSimulation(opts);
   const mode = service.aesKey ? "safe mode" : "plaintext";
-  print(`→ ${opts.url}${service.servicePath} (${service.name}, ${service.kind}, ${format}, ${mode}): ${opts.fields.MsgType}${opts.fields.Event ? `/${opts.fields.Event}` : ""}`);
+  print(
+    `→ ${opts.url}${service.servicePath} (${service.name}, ${service.kind}, ${format}, ${mode}): ${opts.fields.MsgType}${opts.fields.Event ? `/${opts.fields.Event}` : ""}`,
+  );
   print(`← ${describeReply(replies[0]!)}`);
   if (args.flags.verbose === "true") print(replies[0]!.plain);
   if (replies.length > 1) print(latencySummary(replies));

@@ -4,13 +4,13 @@
  * unknown key, validates it against the schema and the cross-field rules, and resolves it.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { Value } from "@sinclair/typebox/value";
 import type { TSchema } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
 import embeddedSample from "../../sample.conf.json";
 import { ConfigError, describeValue, pointerToPath } from "./config-error";
-import { RawConfigSchema, type RawConfig } from "./schema";
-import { checkRules } from "./rules";
 import { resolveConfig } from "./resolve";
+import { checkRules } from "./rules";
+import { type RawConfig, RawConfigSchema } from "./schema";
 import type { GatewayConfig } from "./types";
 
 export interface LoadedConfig {

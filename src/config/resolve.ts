@@ -3,10 +3,10 @@
  * Raw file values → frozen camelCase GatewayConfig with every default of SPEC §2 filled in.
  */
 import { resolveApiProxy } from "./api-proxy";
-import { resolveWorkers } from "./workers";
 import { resolveAdminListen } from "./ops";
 import { COMMON_ENDPOINT_KEYS, type EndpointKey, type RawConfig, type RawService } from "./schema";
 import type { CommonEndpointsConfig, GatewayConfig, ServiceConfig, TokenStoreConfig } from "./types";
+import { resolveWorkers } from "./workers";
 
 export const DEFAULTS = {
   listenPort: 7080,
@@ -51,8 +51,7 @@ function resolveService(raw: RawService, top: RawConfig): ServiceConfig {
     replyTimeoutMs: raw["reply-timeout-ms"] ?? top["reply-timeout-ms"] ?? DEFAULTS.replyTimeoutMs,
     // a Channels buyer is not a follower: no customer-service messages, no user/info lookups (as the Go original)
     asyncReply: !isChannelsEc && (raw["async-reply"] ?? top["async-reply"] ?? false),
-    dedupWindowS:
-      raw["dedup-window-s"] ?? top["dedup-window-s"] ?? (isChannelsEc ? DEFAULTS.channelsDedupWindowS : DEFAULTS.dedupWindowS),
+    dedupWindowS: raw["dedup-window-s"] ?? top["dedup-window-s"] ?? (isChannelsEc ? DEFAULTS.channelsDedupWindowS : DEFAULTS.dedupWindowS),
     maxBodyBytes: raw["max-body-bytes"] ?? top["max-body-bytes"] ?? DEFAULTS.maxBodyBytes,
     dontAppendUserinfo: noUserInfo || (raw["dont-append-userinfo"] ?? top["dont-append-userinfo"] ?? false),
   });

@@ -2,13 +2,14 @@
  * @module config/rules
  * Cross-field rules the schema cannot express (SPEC §2): unique names and paths, URLs, the aes-key shape.
  */
-import type { RawConfig, RawService } from "./schema";
+
+import { apiProxyProblem } from "./api-proxy";
 import { ConfigError } from "./config-error";
 import { maskUrl } from "./mask";
-import { COMMON_ENDPOINT_KEYS } from "./schema";
-import { apiProxyProblem } from "./api-proxy";
-import { DEFAULTS } from "./resolve";
 import { opsProblem, statusDataPath } from "./ops";
+import { DEFAULTS } from "./resolve";
+import type { RawConfig, RawService } from "./schema";
+import { COMMON_ENDPOINT_KEYS } from "./schema";
 
 const AES_KEY = /^[A-Za-z0-9+/]{43}$/;
 
@@ -41,7 +42,8 @@ function checkKind(svc: RawService, at: string): void {
   if (svc["is-channels-ec"] && kind !== "channels-ec") throw new ConfigError(`${at}.kind`, `is-channels-ec is true but kind is "${kind}"`);
   if (kind === "wecom") {
     if (!svc["wx-params"]["aes-key"]) throw new ConfigError(`${at}.wx-params.aes-key`, "required for kind wecom (WeCom callbacks are always encrypted)");
-    if (!svc["wx-params"]["corp-id"]) throw new ConfigError(`${at}.wx-params.corp-id`, "required for kind wecom (the corp-id every message is checked against)");
+    if (!svc["wx-params"]["corp-id"])
+      throw new ConfigError(`${at}.wx-params.corp-id`, "required for kind wecom (the corp-id every message is checked against)");
     // an app's Secret gets that app's token, kept per corp-id and agent-id; message/send names the agent too
     if (svc["wx-params"]["app-secret"] && svc["wx-params"]["agent-id"] === undefined) {
       throw new ConfigError(`${at}.wx-params.agent-id`, "required with app-secret for kind wecom (tokens and message/send are per app)");

@@ -3,7 +3,7 @@
  * TypeBox schema of the config file as written: the Go original's key names verbatim plus the
  * optional extensions of SPEC §2. Unknown keys are allowed here (they are warned about in load.ts).
  */
-import { Type as t, type Static, type TOptional } from "@sinclair/typebox";
+import { type Static, type TOptional, Type as t } from "@sinclair/typebox";
 import { ApiProxySchema } from "./api-proxy";
 import { WorkersSchema } from "./workers";
 
@@ -65,8 +65,21 @@ const TokenStoreSchema = t.Union([
  * keeps this spelling too (`config.commonEndpoints["wx-qr"]`).
  */
 export const COMMON_ENDPOINT_KEYS = [
-  "health-check", "wx-qr", "wx-user", "sns-auth2", "short-url", "tmpl-msg", "sign-jsapi",
-  "channels-ec-order-detail", "channels-ec-refund-detail", "wx-api", "metrics", "openapi", "ready", "reload", "status",
+  "health-check",
+  "wx-qr",
+  "wx-user",
+  "sns-auth2",
+  "short-url",
+  "tmpl-msg",
+  "sign-jsapi",
+  "channels-ec-order-detail",
+  "channels-ec-refund-detail",
+  "wx-api",
+  "metrics",
+  "openapi",
+  "ready",
+  "reload",
+  "status",
 ] as const;
 export type EndpointKey = (typeof COMMON_ENDPOINT_KEYS)[number];
 

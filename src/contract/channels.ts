@@ -7,7 +7,7 @@
  * 订单取消, 订单确认收货, 订单结算成功 and 售后单更新通知 (channels_ec_aftersale_update) pages.
  * Channels services never append userInfo.
  */
-import { Type as t, type Static, type TProperties, type TSchema } from "@sinclair/typebox";
+import { type Static, type TProperties, type TSchema, Type as t } from "@sinclair/typebox";
 import { count, eventMsgType, idString, open, text, textId } from "./common";
 
 const orderId = idString("the order id (64-bit, as a string)");
@@ -34,7 +34,9 @@ export type ChannelsOrderPayEvent = Static<typeof channelsOrderPayEventSchema>;
 
 export const channelsOrderCancelEventSchema = t.Object(
   channelsEvent("channels_ec_order_cancel", {
-    order_info: orderInfo("ChannelsOrderCancelInfo", { cancel_type: t.Optional(count("why the order was cancelled, e.g. 1 by the buyer, 2 not paid in time (see the shop docs' 订单取消 page)")) }),
+    order_info: orderInfo("ChannelsOrderCancelInfo", {
+      cancel_type: t.Optional(count("why the order was cancelled, e.g. 1 by the buyer, 2 not paid in time (see the shop docs' 订单取消 page)")),
+    }),
   }),
   open("ChannelsOrderCancelEvent", "An order was cancelled, forwarded to /event/channels_ec_order_cancel."),
 );

@@ -9,7 +9,7 @@
  * - `CreateTime` and the counts are integers; every other XML value is a string, verbatim;
  * - objects allow additional properties: WeChat adds fields without notice and the gateway forwards them.
  */
-import { Type as t, type TProperties, type Static } from "@sinclair/typebox";
+import { type Static, type TProperties, Type as t } from "@sinclair/typebox";
 
 /**
  * What the gateway enforces for a field, by its name, wherever it occurs in a callback; read off the

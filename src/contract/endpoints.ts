@@ -8,7 +8,7 @@
  * converted by the handlers. Parts of an answer that come from WeChat (user info, orders) are open
  * objects: WeChat adds and retires fields without notice, and the gateway passes them on as they are.
  */
-import { Type as t, type Static, type TSchema } from "@sinclair/typebox";
+import { type Static, type TSchema, Type as t } from "@sinclair/typebox";
 import { readyResponseSchema, reloadResponseSchema, statusDataSchema } from "./ops";
 
 const service = t.String({ minLength: 1, description: "the service name (`name` in `services[]`)", examples: ["my-account"] });
@@ -61,10 +61,7 @@ export const wxUserQuerySchema = t.Object(
   { s: service, o: t.String({ minLength: 1, description: "the user's openId" }) },
   named("WxUserQuery", "Query of wx-user: a user's info by openId."),
 );
-export const wxUserResponseSchema = t.Object(
-  { ...ok, userInfo: wechatUserInfo },
-  named("WxUserResponse", "Answer of wx-user."),
-);
+export const wxUserResponseSchema = t.Object({ ...ok, userInfo: wechatUserInfo }, named("WxUserResponse", "Answer of wx-user."));
 
 export const snsAuth2QuerySchema = t.Object(
   {
@@ -175,7 +172,10 @@ export const orderDetailResponseSchema = t.Object(
 export const refundDetailResponseSchema = t.Object(
   {
     ...ok,
-    aftersaleOrder: wechatObject("ChannelsAftersaleOrder", "channels/ec/aftersale/getaftersaleorder `after_sale_order` as WeChat gave it, 64-bit ids as strings"),
+    aftersaleOrder: wechatObject(
+      "ChannelsAftersaleOrder",
+      "channels/ec/aftersale/getaftersaleorder `after_sale_order` as WeChat gave it, 64-bit ids as strings",
+    ),
   },
   named("RefundDetailResponse", "Answer of channels-ec-refund-detail."),
 );

@@ -5,7 +5,7 @@
  * ("门店审核事件推送", poi_check_notify), Wi-Fi connections ("连网后下发消息", WifiConnected) and
  * Shake Nearby ("摇一摇事件通知", ShakearoundUserShake). Every value is a string as WeChat wrote it.
  */
-import { Type as t, type Static } from "@sinclair/typebox";
+import { type Static, Type as t } from "@sinclair/typebox";
 import { eventSchema, open, text } from "./common";
 
 const kfAccount = (who: string) => text(`${who} customer-service account, e.g. "test1@gh_account"`);
@@ -30,32 +30,50 @@ const expiredTime = { ExpiredTime: text("unix seconds at which the verification 
 const failure = { FailTime: text("unix seconds of the failure"), FailReason: text("why it failed") };
 
 export const qualificationVerifySuccessEventSchema = eventSchema(
-  "qualification_verify_success", "QualificationVerifySuccessEvent", "The account's qualification verification (资质认证) succeeded.", expiredTime,
+  "qualification_verify_success",
+  "QualificationVerifySuccessEvent",
+  "The account's qualification verification (资质认证) succeeded.",
+  expiredTime,
 );
 export type QualificationVerifySuccessEvent = Static<typeof qualificationVerifySuccessEventSchema>;
 
 export const qualificationVerifyFailEventSchema = eventSchema(
-  "qualification_verify_fail", "QualificationVerifyFailEvent", "The account's qualification verification failed.", failure,
+  "qualification_verify_fail",
+  "QualificationVerifyFailEvent",
+  "The account's qualification verification failed.",
+  failure,
 );
 export type QualificationVerifyFailEvent = Static<typeof qualificationVerifyFailEventSchema>;
 
 export const namingVerifySuccessEventSchema = eventSchema(
-  "naming_verify_success", "NamingVerifySuccessEvent", "The account's name verification (名称认证) succeeded.", expiredTime,
+  "naming_verify_success",
+  "NamingVerifySuccessEvent",
+  "The account's name verification (名称认证) succeeded.",
+  expiredTime,
 );
 export type NamingVerifySuccessEvent = Static<typeof namingVerifySuccessEventSchema>;
 
 export const namingVerifyFailEventSchema = eventSchema(
-  "naming_verify_fail", "NamingVerifyFailEvent", "The account's name verification failed (the account stays verified but cannot use its name).", failure,
+  "naming_verify_fail",
+  "NamingVerifyFailEvent",
+  "The account's name verification failed (the account stays verified but cannot use its name).",
+  failure,
 );
 export type NamingVerifyFailEvent = Static<typeof namingVerifyFailEventSchema>;
 
 export const annualRenewEventSchema = eventSchema(
-  "annual_renew", "AnnualRenewEvent", "The yearly re-verification (年审) is due; the account must renew before ExpiredTime.", expiredTime,
+  "annual_renew",
+  "AnnualRenewEvent",
+  "The yearly re-verification (年审) is due; the account must renew before ExpiredTime.",
+  expiredTime,
 );
 export type AnnualRenewEvent = Static<typeof annualRenewEventSchema>;
 
 export const verifyExpiredEventSchema = eventSchema(
-  "verify_expired", "VerifyExpiredEvent", "The verification expired (认证过期失效): the account lost its verified interfaces.", expiredTime,
+  "verify_expired",
+  "VerifyExpiredEvent",
+  "The verification expired (认证过期失效): the account lost its verified interfaces.",
+  expiredTime,
 );
 export type VerifyExpiredEvent = Static<typeof verifyExpiredEventSchema>;
 
@@ -88,25 +106,30 @@ const beacon = (title: string, description: string) =>
   );
 const aroundBeacon = beacon("AroundBeacon", "One beacon near the user.");
 
-export const shakearoundUserShakeEventSchema = eventSchema("ShakearoundUserShake", "ShakearoundUserShakeEvent", "A user shook (摇一摇) near the account's beacons.", {
-  ChosenBeacon: beacon("ChosenBeacon", "The beacon whose page was shown."),
-  AroundBeacons: t.Optional(
-    t.Union(
-      [
-        t.Object(
-          {
-            AroundBeacon: t.Union([t.Array(aroundBeacon), aroundBeacon], {
-              description: "an array when WeChat lists several beacons, one object when it lists one (only item and List elements are always arrays)",
-            }),
-          },
-          open("AroundBeacons", "Up to five other beacons of the account near the user."),
-        ),
-        t.Literal(""),
-      ],
-      { description: 'the beacons near the user, or "" when WeChat sent the element empty' },
+export const shakearoundUserShakeEventSchema = eventSchema(
+  "ShakearoundUserShake",
+  "ShakearoundUserShakeEvent",
+  "A user shook (摇一摇) near the account's beacons.",
+  {
+    ChosenBeacon: beacon("ChosenBeacon", "The beacon whose page was shown."),
+    AroundBeacons: t.Optional(
+      t.Union(
+        [
+          t.Object(
+            {
+              AroundBeacon: t.Union([t.Array(aroundBeacon), aroundBeacon], {
+                description: "an array when WeChat lists several beacons, one object when it lists one (only item and List elements are always arrays)",
+              }),
+            },
+            open("AroundBeacons", "Up to five other beacons of the account near the user."),
+          ),
+          t.Literal(""),
+        ],
+        { description: 'the beacons near the user, or "" when WeChat sent the element empty' },
+      ),
     ),
-  ),
-});
+  },
+);
 export type ShakearoundUserShakeEvent = Static<typeof shakearoundUserShakeEventSchema>;
 
 /** Account notification schemas by Event. */

@@ -5,7 +5,7 @@
  * card, member card changes, stock alarms and coin (券点) bills. Every value is a string as WeChat
  * wrote it; flags such as IsGiveByFriend are "0"/"1".
  */
-import { Type as t, type Static } from "@sinclair/typebox";
+import { type Static, Type as t } from "@sinclair/typebox";
 import { eventSchema, text } from "./common";
 
 const cardId = text("the card's id (card_id)");
@@ -65,13 +65,18 @@ export const userConsumeCardEventSchema = eventSchema("user_consume_card", "User
 });
 export type UserConsumeCardEvent = Static<typeof userConsumeCardEventSchema>;
 
-export const userPayFromPayCellEventSchema = eventSchema("user_pay_from_pay_cell", "UserPayFromPayCellEvent", "A user paid through the card's quick-pay (买单) cell.", {
-  ...userCard,
-  TransId: text("WeChat Pay transaction id"),
-  LocationId: text("the store's poi id"),
-  Fee: text("amount paid, in fen"),
-  OriginalFee: text("amount before discounts, in fen"),
-});
+export const userPayFromPayCellEventSchema = eventSchema(
+  "user_pay_from_pay_cell",
+  "UserPayFromPayCellEvent",
+  "A user paid through the card's quick-pay (买单) cell.",
+  {
+    ...userCard,
+    TransId: text("WeChat Pay transaction id"),
+    LocationId: text("the store's poi id"),
+    Fee: text("amount paid, in fen"),
+    OriginalFee: text("amount before discounts, in fen"),
+  },
+);
 export type UserPayFromPayCellEvent = Static<typeof userPayFromPayCellEventSchema>;
 
 export const userViewCardEventSchema = eventSchema("user_view_card", "UserViewCardEvent", "A user opened a member card.", {

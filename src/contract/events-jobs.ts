@@ -7,7 +7,7 @@
  * container element (e.g. `<ResultList></ResultList>`) arrives as "", because XML cannot tell an
  * empty list from an empty string.
  */
-import { Type as t, type Static, type TSchema } from "@sinclair/typebox";
+import { type Static, type TSchema, Type as t } from "@sinclair/typebox";
 import { count, eventProperties, eventSchema, idString, open, text } from "./common";
 
 /** `<X><item>…</item>…</X>` → `{item: [...]}`, or "" when WeChat sent the element empty. */
@@ -138,11 +138,16 @@ export const publishJobFinishEventSchema = eventSchema(
     PublishEventInfo: t.Object(
       {
         publish_id: text("the publishing job's id"),
-        publish_status: text('"0" published, "1" publishing, "2" originality check failed, "3" regular failure, "4" platform review failed, "5" deleted after success, "6" banned after success'),
+        publish_status: text(
+          '"0" published, "1" publishing, "2" originality check failed, "3" regular failure, "4" platform review failed, "5" deleted after success, "6" banned after success',
+        ),
         article_id: t.Optional(text("id of the published article (on success)")),
         article_detail: t.Optional(
           t.Object(
-            { count: text("number of articles (lower-case count: a string, as every field not listed in SPEC §4.3)"), item: t.Array(publishedArticle, { description: "always an array, even with one article" }) },
+            {
+              count: text("number of articles (lower-case count: a string, as every field not listed in SPEC §4.3)"),
+              item: t.Array(publishedArticle, { description: "always an array, even with one article" }),
+            },
             open("PublishedArticleDetail", "The published articles (on success)."),
           ),
         ),

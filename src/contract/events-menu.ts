@@ -5,7 +5,7 @@
  * the Go original's flattened copies (ScanType/ScanResult, Count/PicList, Location_X…Poiname) are at
  * the top level too.
  */
-import { Type as t, type Static } from "@sinclair/typebox";
+import { type Static, Type as t } from "@sinclair/typebox";
 import { count, eventProperties, eventSchema, open, text } from "./common";
 
 const eventKey = (what: string) => text(`EventKey: ${what}`);
@@ -37,7 +37,11 @@ const sendPicsInfo = t.Object(
   {
     Count: count("number of pictures"),
     PicList: t.Object(
-      { item: t.Array(t.Object({ PicMd5Sum: text("MD5 of the picture") }, open("PicItem", "One picture.")), { description: "always an array, even with one picture" }) },
+      {
+        item: t.Array(t.Object({ PicMd5Sum: text("MD5 of the picture") }, open("PicItem", "One picture.")), {
+          description: "always an array, even with one picture",
+        }),
+      },
       open("PicList", "The pictures."),
     ),
   },

@@ -7,25 +7,25 @@
  * store, Wi-Fi and Shake Nearby notifications (contract/events-account). Any other event is forwarded
  * too and matches the generic schema.
  */
-import { Type as t, type Static, type TSchema } from "@sinclair/typebox";
+import { type Static, type TSchema, Type as t } from "@sinclair/typebox";
 import { count, eventMsgType, eventProperties, headerFields, open, text, userInfoFields } from "./common";
-import { accountEventSchemas, type AccountEvent } from "./events-account";
-import { cardEventSchemas, type CardEvent } from "./events-card";
+import { type AccountEvent, accountEventSchemas } from "./events-account";
+import { type CardEvent, cardEventSchemas } from "./events-card";
 import {
-  massSendJobFinishEventSchema,
-  publishJobFinishEventSchema,
-  subscribeMsgChangeEventSchema,
-  subscribeMsgPopupEventSchema,
-  subscribeMsgSentEventSchema,
-  templateSendJobFinishEventSchema,
   type MassSendJobFinishEvent,
+  massSendJobFinishEventSchema,
   type PublishJobFinishEvent,
+  publishJobFinishEventSchema,
   type SubscribeMsgChangeEvent,
   type SubscribeMsgPopupEvent,
   type SubscribeMsgSentEvent,
+  subscribeMsgChangeEventSchema,
+  subscribeMsgPopupEventSchema,
+  subscribeMsgSentEventSchema,
   type TemplateSendJobFinishEvent,
+  templateSendJobFinishEventSchema,
 } from "./events-jobs";
-import { menuEventSchemas, type MenuEvent } from "./events-menu";
+import { type MenuEvent, menuEventSchemas } from "./events-menu";
 
 const eventKey = (what: string) => text(`EventKey: ${what}`);
 

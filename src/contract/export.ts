@@ -17,8 +17,17 @@
 import type { TSchema } from "@sinclair/typebox";
 import { endpointSchemas } from "./endpoints";
 import {
-  backendReplySchema, channelsEventSchemas, channelsReplySchema, eventSchemas, forwardedSchemas, genericChannelsEventSchema, genericEventSchema,
-  genericMessageSchema, messageSchemas, oauth2ForwardSchema, surfaceContracts,
+  backendReplySchema,
+  channelsEventSchemas,
+  channelsReplySchema,
+  eventSchemas,
+  forwardedSchemas,
+  genericChannelsEventSchema,
+  genericEventSchema,
+  genericMessageSchema,
+  messageSchemas,
+  oauth2ForwardSchema,
+  surfaceContracts,
 } from "./index";
 
 /** The push surfaces whose bodies differ from an Official Account's (SPEC §8), exported under their kind. */
@@ -184,7 +193,8 @@ function bundle(files: ReadonlyMap<string, JsonSchema>, forwarded: Record<string
     ...of("/event/", channelsEventSchemas),
     "event._generic_channels.schema.json",
   ]);
-  const surfaceBodies = (kind: SurfaceKind) => new Set([...Object.values(surfaces[kind].forwarded), surfaces[kind].fallback.msg, surfaces[kind].fallback.event]);
+  const surfaceBodies = (kind: SurfaceKind) =>
+    new Set([...Object.values(surfaces[kind].forwarded), surfaces[kind].fallback.msg, surfaces[kind].fallback.event]);
   union("MiniProgramBody", "Every message and event a Mini Program backend receives, told apart by MsgType and Event.", surfaceBodies("mini-program"));
   union("WecomBody", "Every message and event a WeCom app backend receives, told apart by MsgType and Event.", surfaceBodies("wecom"));
   return {

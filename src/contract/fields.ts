@@ -6,8 +6,8 @@
  * `wx-gateway simulate` read these maps, so marking a field in a schema is all it takes to enforce it.
  */
 import type { TSchema } from "@sinclair/typebox";
-import { FIELD_ROLE, type FieldRole } from "./common";
 import { channelsEventSchemas, genericChannelsEventSchema } from "./channels";
+import { FIELD_ROLE, type FieldRole } from "./common";
 import { eventSchemas, genericEventSchema } from "./events";
 import { genericMessageSchema, messageSchemas } from "./messages";
 

@@ -10,15 +10,28 @@ import type { ServiceKind } from "../config/schema";
 import { channelsEventSchemas, genericChannelsEventSchema } from "./channels";
 import { eventSchemas, genericEventSchema } from "./events";
 import { genericMessageSchema, messageSchemas } from "./messages";
-import { backendReplySchema, channelsReplySchema } from "./reply";
-import { oauth2ForwardSchema } from "./oauth2";
 import { miniProgramReplySchema, miniProgramSchemas } from "./mini-program";
+import { oauth2ForwardSchema } from "./oauth2";
+import { backendReplySchema, channelsReplySchema } from "./reply";
 import { genericWecomBodySchema, wecomReplySchema, wecomSchemas } from "./wecom";
 
-export { backendReplySchema, channelsReplySchema, genericChannelsEventSchema, genericEventSchema, genericMessageSchema, oauth2ForwardSchema };
-export { channelsEventSchemas, eventSchemas, messageSchemas };
-export { genericWecomBodySchema, miniProgramReplySchema, miniProgramSchemas, wecomReplySchema, wecomSchemas };
 export { userInfoSchema } from "./common";
+export {
+  backendReplySchema,
+  channelsEventSchemas,
+  channelsReplySchema,
+  eventSchemas,
+  genericChannelsEventSchema,
+  genericEventSchema,
+  genericMessageSchema,
+  genericWecomBodySchema,
+  messageSchemas,
+  miniProgramReplySchema,
+  miniProgramSchemas,
+  oauth2ForwardSchema,
+  wecomReplySchema,
+  wecomSchemas,
+};
 
 function byPath(prefix: string, schemas: Record<string, TSchema>): Record<string, TSchema> {
   return Object.fromEntries(Object.entries(schemas).map(([type, schema]) => [`${prefix}${type}`, schema]));
@@ -75,7 +88,30 @@ export function schemaForPath(path: string, options: SchemaLookupOptions = {}): 
   return match[1] === "msg" ? surface.genericMessage : surface.genericEvent;
 }
 
+export type {
+  ChannelsAftersaleUpdateEvent,
+  ChannelsEvent,
+  ChannelsOrderCancelEvent,
+  ChannelsOrderConfirmEvent,
+  ChannelsOrderPayEvent,
+  ChannelsOrderSettleEvent,
+  GenericChannelsEvent,
+} from "./channels";
 export type { UserInfo } from "./common";
+export type {
+  ClickEvent,
+  GenericEvent,
+  LocationEvent,
+  ScanEvent,
+  SubscribeEvent,
+  UnsubscribeEvent,
+  ViewEvent,
+  WechatEvent,
+} from "./events";
+export type * from "./events-account";
+export type * from "./events-card";
+export type * from "./events-jobs";
+export type * from "./events-menu";
 export type {
   GenericMessage,
   ImageMessage,
@@ -87,29 +123,8 @@ export type {
   VoiceMessage,
   WechatMessage,
 } from "./messages";
-export type {
-  ClickEvent,
-  GenericEvent,
-  LocationEvent,
-  ScanEvent,
-  SubscribeEvent,
-  UnsubscribeEvent,
-  ViewEvent,
-  WechatEvent,
-} from "./events";
-export type * from "./events-menu";
-export type * from "./events-jobs";
-export type * from "./events-card";
-export type * from "./events-account";
-export type {
-  ChannelsAftersaleUpdateEvent,
-  ChannelsEvent,
-  ChannelsOrderCancelEvent,
-  ChannelsOrderConfirmEvent,
-  ChannelsOrderPayEvent,
-  ChannelsOrderSettleEvent,
-  GenericChannelsEvent,
-} from "./channels";
+export type * from "./mini-program";
+export type { OAuth2Forward } from "./oauth2";
 export type {
   BackendReply,
   ChannelsReply,
@@ -123,6 +138,4 @@ export type {
   VideoReply,
   VoiceReply,
 } from "./reply";
-export type { OAuth2Forward } from "./oauth2";
-export type * from "./mini-program";
 export type * from "./wecom";

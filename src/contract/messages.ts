@@ -4,8 +4,8 @@
  * of WeChat's "接收普通消息" (receiving standard messages) page, plus a generic one for any other MsgType
  * (forwarded too, never dropped). Field names are WeChat's XML element names.
  */
-import { Type as t, type Static, type TSchema } from "@sinclair/typebox";
-import { headerFields, idString, messageProperties, open, text, userInfoFields, count } from "./common";
+import { type Static, type TSchema, Type as t } from "@sinclair/typebox";
+import { count, headerFields, idString, messageProperties, open, text, userInfoFields } from "./common";
 
 export const textMessageSchema = t.Object(
   messageProperties("text", {
@@ -55,7 +55,7 @@ export type ShortVideoMessage = Static<typeof shortVideoMessageSchema>;
 
 export const locationMessageSchema = t.Object(
   messageProperties("location", {
-    Location_X: text("latitude, as WeChat wrote it (a decimal string, e.g. \"23.134521\")"),
+    Location_X: text('latitude, as WeChat wrote it (a decimal string, e.g. "23.134521")'),
     Location_Y: text("longitude, as WeChat wrote it"),
     Scale: count("map zoom level"),
     Label: text("address label"),
@@ -101,12 +101,4 @@ export const messageSchemas: Record<string, TSchema> = {
 };
 
 /** Every message a backend may receive at /msg/<MsgType>. */
-export type WechatMessage =
-  | TextMessage
-  | ImageMessage
-  | VoiceMessage
-  | VideoMessage
-  | ShortVideoMessage
-  | LocationMessage
-  | LinkMessage
-  | GenericMessage;
+export type WechatMessage = TextMessage | ImageMessage | VoiceMessage | VideoMessage | ShortVideoMessage | LocationMessage | LinkMessage | GenericMessage;

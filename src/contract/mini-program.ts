@@ -10,7 +10,7 @@
  * `/msg/text` and `/msg/image` mean other schemas for an Official Account: contract/index looks a body
  * up by the service's kind (`surfaceContracts`).
  */
-import { Type as t, type Static, type TProperties, type TSchema } from "@sinclair/typebox";
+import { type Static, type TProperties, type TSchema, Type as t } from "@sinclair/typebox";
 import { eventSchema, messageProperties, open, text } from "./common";
 import { imageReplySchema, successReplySchema, textReplySchema, transferReplySchema } from "./reply";
 
@@ -31,20 +31,25 @@ export const miniProgramImageMessageSchema = mpMessage("image", "MiniProgramImag
 });
 export type MiniProgramImageMessage = Static<typeof miniProgramImageMessageSchema>;
 
-export const miniProgramPageMessageSchema = mpMessage("miniprogrampage", "MiniProgramPageMessage", "A Mini Program card the user sent in the customer-service session.", {
-  Title: text("the card's title"),
-  AppId: text("the AppID of the Mini Program the card opens"),
-  PagePath: text("the page path the card opens"),
-  ThumbUrl: text("the cover image URL (may be empty)"),
-  ThumbMediaId: text("the cover image's media id (may be empty)"),
-});
+export const miniProgramPageMessageSchema = mpMessage(
+  "miniprogrampage",
+  "MiniProgramPageMessage",
+  "A Mini Program card the user sent in the customer-service session.",
+  {
+    Title: text("the card's title"),
+    AppId: text("the AppID of the Mini Program the card opens"),
+    PagePath: text("the page path the card opens"),
+    ThumbUrl: text("the cover image URL (may be empty)"),
+    ThumbMediaId: text("the cover image's media id (may be empty)"),
+  },
+);
 export type MiniProgramPageMessage = Static<typeof miniProgramPageMessageSchema>;
 
 export const userEnterTempsessionEventSchema = eventSchema(
   "user_enter_tempsession",
   "UserEnterTempsessionEvent",
   "The user entered the customer-service session (a button with open-type contact).",
-  { SessionFrom: text("the button's session-from value (\"wxapp\" when it has none)") },
+  { SessionFrom: text('the button\'s session-from value ("wxapp" when it has none)') },
 );
 export type UserEnterTempsessionEvent = Static<typeof userEnterTempsessionEventSchema>;
 
@@ -66,36 +71,56 @@ const xpayFields = {
   WeChatPayInfo: weChatPayInfo,
 };
 
-const priced = { Quantity: amount("quantity"), OrigPrice: amount("original price in fen"), ActualPrice: amount("price paid in fen"), Attach: text("your attach data, passed through") };
+const priced = {
+  Quantity: amount("quantity"),
+  OrigPrice: amount("original price in fen"),
+  ActualPrice: amount("price paid in fen"),
+  Attach: text("your attach data, passed through"),
+};
 
 const xpayNote = 'Answer with the json reply {"ErrCode":0,"ErrMsg":"success"}; WeChat re-pushes for about a day until it gets it.';
 
-export const xpayGoodsDeliverNotifyEventSchema = eventSchema("xpay_goods_deliver_notify", "XpayGoodsDeliverNotifyEvent", `Virtual payment: an item was paid for, deliver it. ${xpayNote}`, {
-  ...xpayFields,
-  GoodsInfo: t.Object({ ProductId: text("the item id"), ...priced }, open("XpayGoodsInfo", "The item paid for.")),
-});
+export const xpayGoodsDeliverNotifyEventSchema = eventSchema(
+  "xpay_goods_deliver_notify",
+  "XpayGoodsDeliverNotifyEvent",
+  `Virtual payment: an item was paid for, deliver it. ${xpayNote}`,
+  {
+    ...xpayFields,
+    GoodsInfo: t.Object({ ProductId: text("the item id"), ...priced }, open("XpayGoodsInfo", "The item paid for.")),
+  },
+);
 export type XpayGoodsDeliverNotifyEvent = Static<typeof xpayGoodsDeliverNotifyEventSchema>;
 
-export const xpayCoinPayNotifyEventSchema = eventSchema("xpay_coin_pay_notify", "XpayCoinPayNotifyEvent", `Virtual payment: tokens (代币) were bought. ${xpayNote}`, {
-  ...xpayFields,
-  CoinInfo: t.Object(priced, open("XpayCoinInfo", "The tokens bought.")),
-});
+export const xpayCoinPayNotifyEventSchema = eventSchema(
+  "xpay_coin_pay_notify",
+  "XpayCoinPayNotifyEvent",
+  `Virtual payment: tokens (代币) were bought. ${xpayNote}`,
+  {
+    ...xpayFields,
+    CoinInfo: t.Object(priced, open("XpayCoinInfo", "The tokens bought.")),
+  },
+);
 export type XpayCoinPayNotifyEvent = Static<typeof xpayCoinPayNotifyEventSchema>;
 
-export const xpayRefundNotifyEventSchema = eventSchema("xpay_refund_notify", "XpayRefundNotifyEvent", `Virtual payment: a refund finished (or failed). ${xpayNote}`, {
-  OpenId: text("the user's openId"),
-  WxRefundId: text("WeChat's refund id"),
-  MchRefundId: text("your refund id; what retries are deduplicated on"),
-  WxOrderId: text("WeChat's id of the refunded order"),
-  MchOrderId: text("your id of the refunded order"),
-  RefundFee: amount("refunded amount in fen"),
-  RetCode: amount("0 refunded, anything else failed"),
-  RetMsg: text("the result, or why the refund failed"),
-  RefundStartTimestamp: amount("refund start, unix seconds"),
-  RefundSuccTimestamp: amount("refund end, unix seconds"),
-  WxpayRefundTransactionId: t.Optional(text("the WeChat Pay refund id")),
-  RetryTimes: amount("how often WeChat has re-pushed this notification, from 0"),
-});
+export const xpayRefundNotifyEventSchema = eventSchema(
+  "xpay_refund_notify",
+  "XpayRefundNotifyEvent",
+  `Virtual payment: a refund finished (or failed). ${xpayNote}`,
+  {
+    OpenId: text("the user's openId"),
+    WxRefundId: text("WeChat's refund id"),
+    MchRefundId: text("your refund id; what retries are deduplicated on"),
+    WxOrderId: text("WeChat's id of the refunded order"),
+    MchOrderId: text("your id of the refunded order"),
+    RefundFee: amount("refunded amount in fen"),
+    RetCode: amount("0 refunded, anything else failed"),
+    RetMsg: text("the result, or why the refund failed"),
+    RefundStartTimestamp: amount("refund start, unix seconds"),
+    RefundSuccTimestamp: amount("refund end, unix seconds"),
+    WxpayRefundTransactionId: t.Optional(text("the WeChat Pay refund id")),
+    RetryTimes: amount("how often WeChat has re-pushed this notification, from 0"),
+  },
+);
 export type XpayRefundNotifyEvent = Static<typeof xpayRefundNotifyEventSchema>;
 
 /**

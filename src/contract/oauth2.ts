@@ -4,7 +4,7 @@
  * sent it. The browser's headers and cookies come along; the backend's answer (status, headers, body)
  * goes back to the browser unchanged.
  */
-import { Type as t, type Static } from "@sinclair/typebox";
+import { type Static, Type as t } from "@sinclair/typebox";
 import { open, userInfoSchema } from "./common";
 
 export const oauth2ForwardSchema = t.Object(

@@ -89,9 +89,12 @@ export const serviceStatusSchema = t.Object(
     }),
     latencyMs: t.Union([latencySchema, t.Null()], { description: "null when nothing was forwarded in the window" }),
     dedupHits: count("WeChat retries absorbed over the window"),
-    lastErrors: t.Array(t.Object({ at: unixMs("when"), reason: t.String({ description: "what went wrong" }) }, named("LastError", "An error of the service.")), {
-      description: "newest first, at most 20",
-    }),
+    lastErrors: t.Array(
+      t.Object({ at: unixMs("when"), reason: t.String({ description: "what went wrong" }) }, named("LastError", "An error of the service.")),
+      {
+        description: "newest first, at most 20",
+      },
+    ),
     token: tokenSchema,
   },
   named("ServiceStatus", "One service on the status page."),

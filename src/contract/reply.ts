@@ -5,7 +5,7 @@
  * text/image/voice/video, an unknown `type`, a non-2xx status, invalid JSON or no answer in time make
  * the gateway answer WeChat `success` (nothing is shown to the user).
  */
-import { Type as t, type Static } from "@sinclair/typebox";
+import { type Static, Type as t } from "@sinclair/typebox";
 import { open } from "./common";
 
 /** The discriminator of a reply type. */
@@ -15,7 +15,9 @@ const msg = (what: string) => t.String({ description: `${what}; "" means: do not
 export const textReplySchema = t.Object(
   {
     type: t.Optional(
-      t.Union([t.Literal("text"), t.Literal(""), t.Null()], { description: 'may be left out, "" or null (an unset field of a Go struct): text is the default' }),
+      t.Union([t.Literal("text"), t.Literal(""), t.Null()], {
+        description: 'may be left out, "" or null (an unset field of a Go struct): text is the default',
+      }),
     ),
     msg: msg("the text to send back"),
   },

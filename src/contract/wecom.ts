@@ -9,7 +9,7 @@
  * `/msg/text` means another schema for an Official Account: contract/index looks a body up by the
  * service's kind (`surfaceContracts`).
  */
-import { Type as t, type Static, type TProperties, type TSchema } from "@sinclair/typebox";
+import { type Static, type TProperties, type TSchema, Type as t } from "@sinclair/typebox";
 import { count, idString, open, text, userInfoFields } from "./common";
 import { imageReplySchema, newsReplySchema, successReplySchema, textReplySchema, videoReplySchema, voiceReplySchema } from "./reply";
 

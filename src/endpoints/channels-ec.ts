@@ -9,7 +9,11 @@ import type { channelsEcQuerySchema, orderDetailResponseSchema, refundDetailResp
 import { getAftersaleOrder, getOrderDetail } from "../wxapi/channels-ec";
 import { channelsServiceByName, type EndpointContext, type RouteHook } from "./context";
 
-export function channelsOrderDetailEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ query: typeof channelsEcQuerySchema; response: typeof orderDetailResponseSchema }>) {
+export function channelsOrderDetailEndpoint(
+  path: string,
+  ctx: EndpointContext,
+  hook: RouteHook<{ query: typeof channelsEcQuerySchema; response: typeof orderDetailResponseSchema }>,
+) {
   return new Elysia({ name: "channels-ec-order-detail", seed: path }).get(
     path,
     async ({ query }) => {
@@ -20,7 +24,11 @@ export function channelsOrderDetailEndpoint(path: string, ctx: EndpointContext, 
   );
 }
 
-export function channelsRefundDetailEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ query: typeof channelsEcQuerySchema; response: typeof refundDetailResponseSchema }>) {
+export function channelsRefundDetailEndpoint(
+  path: string,
+  ctx: EndpointContext,
+  hook: RouteHook<{ query: typeof channelsEcQuerySchema; response: typeof refundDetailResponseSchema }>,
+) {
   return new Elysia({ name: "channels-ec-refund-detail", seed: path }).get(
     path,
     async ({ query }) => {

@@ -9,7 +9,7 @@ import type { AnyElysia } from "elysia";
 import type { EndpointKey } from "../config/schema";
 import type { GatewayConfig, ServiceConfig } from "../config/types";
 import type { ReadyState, ReloadChanges, StatusData } from "../contract/ops";
-import { GatewayError, badRequest, notFound } from "../http/errors";
+import { badRequest, GatewayError, notFound } from "../http/errors";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import type { KvStore } from "../store/kv";

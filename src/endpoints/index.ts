@@ -5,7 +5,7 @@
  * (endpoints/admin-guard), which asks for the token when one is set — as a Bearer token, or for a
  * `basic` entry (the status page) also as an HTTP Basic password.
  */
-import { Elysia, type AnyElysia } from "elysia";
+import { type AnyElysia, Elysia } from "elysia";
 import type { GatewayConfig } from "../config/types";
 import { adminGuardedGroup } from "./admin-guard";
 import type { EndpointContext, RouteDetail } from "./context";

@@ -4,8 +4,9 @@
  * mounted routes (@elysiajs/openapi's generator), not written by hand. Loaded on the first request
  * for the document, so the generator never costs start-up time or memory when nobody asks.
  */
-import type { AnyElysia } from "elysia";
+
 import { toOpenAPISchema } from "@elysiajs/openapi";
+import type { AnyElysia } from "elysia";
 import pkg from "../../package.json";
 
 /**

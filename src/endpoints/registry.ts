@@ -53,14 +53,22 @@ export const ENDPOINTS: { readonly [K in EndpointKey]: EndpointEntry } = {
     access: "open",
     route: readyEndpoint,
     schemas: { response: { 200: ops.readyResponseSchema } },
-    openapi: { tag: "ops", summary: "Readiness", description: "200 when the gateway can serve; 503 with the reason while it drains after SIGTERM or while its Redis is unreachable." },
+    openapi: {
+      tag: "ops",
+      summary: "Readiness",
+      description: "200 when the gateway can serve; 503 with the reason while it drains after SIGTERM or while its Redis is unreachable.",
+    },
   }),
   metrics: entry({ access: "admin", route: metricsEndpoint, schemas: {}, openapi: null }),
   reload: entry({
     access: "admin",
     route: reloadEndpoint,
     schemas: { response: { 200: ops.reloadResponseSchema } },
-    openapi: { tag: "ops", summary: "Reload the config", description: "Reads the config file again and applies it (as SIGHUP does); 422 when invalid, 409 when a change needs a restart." },
+    openapi: {
+      tag: "ops",
+      summary: "Reload the config",
+      description: "Reads the config file again and applies it (as SIGHUP does); 422 when invalid, 409 when a change needs a restart.",
+    },
   }),
   status: entry({
     access: "admin",

@@ -8,7 +8,11 @@ import type { shortUrlBodySchema, shortUrlResponseSchema } from "../contract/end
 import { shortenUrl } from "../wxapi/short-url";
 import { accountServiceByName, type EndpointContext, type RouteHook } from "./context";
 
-export function shortUrlEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ body: typeof shortUrlBodySchema; response: typeof shortUrlResponseSchema }>) {
+export function shortUrlEndpoint(
+  path: string,
+  ctx: EndpointContext,
+  hook: RouteHook<{ body: typeof shortUrlBodySchema; response: typeof shortUrlResponseSchema }>,
+) {
   return new Elysia({ name: "short-url", seed: path }).post(
     path,
     async ({ body }) => {

@@ -9,7 +9,11 @@ import { badRequest } from "../http/errors";
 import { jsapiParams } from "../wxapi/jsapi";
 import { accountServiceByName, type EndpointContext, type RouteHook } from "./context";
 
-export function signJsapiEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ body: typeof signJsapiBodySchema; response: typeof signJsapiResponseSchema }>) {
+export function signJsapiEndpoint(
+  path: string,
+  ctx: EndpointContext,
+  hook: RouteHook<{ body: typeof signJsapiBodySchema; response: typeof signJsapiResponseSchema }>,
+) {
   return new Elysia({ name: "sign-jsapi", seed: path }).post(
     path,
     async ({ body }) => {

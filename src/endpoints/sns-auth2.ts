@@ -10,7 +10,11 @@ import type { snsAuth2QuerySchema, snsAuth2ResponseSchema } from "../contract/en
 import { oauthUserInfo } from "../wxapi/oauth2";
 import { accountServiceByName, type EndpointContext, type RouteHook } from "./context";
 
-export function snsAuth2Endpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ query: typeof snsAuth2QuerySchema; response: typeof snsAuth2ResponseSchema }>) {
+export function snsAuth2Endpoint(
+  path: string,
+  ctx: EndpointContext,
+  hook: RouteHook<{ query: typeof snsAuth2QuerySchema; response: typeof snsAuth2ResponseSchema }>,
+) {
   return new Elysia({ name: "sns-auth2", seed: path }).get(
     path,
     async ({ query }) => {

@@ -5,7 +5,7 @@
  * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html
  */
 import { Elysia } from "elysia";
-import type { tmplMsgBodySchema, tmplMsgResponseSchema, TmplMsgBody } from "../contract/endpoints";
+import type { TmplMsgBody, tmplMsgBodySchema, tmplMsgResponseSchema } from "../contract/endpoints";
 import { callExact } from "../wxapi/exact-json";
 import { accountServiceByName, type EndpointContext, type RouteHook } from "./context";
 
@@ -29,7 +29,11 @@ export function templateMessage(body: TmplMsgBody): Record<string, unknown> {
   };
 }
 
-export function tmplMsgEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ body: typeof tmplMsgBodySchema; response: { 200: typeof tmplMsgResponseSchema } }>) {
+export function tmplMsgEndpoint(
+  path: string,
+  ctx: EndpointContext,
+  hook: RouteHook<{ body: typeof tmplMsgBodySchema; response: { 200: typeof tmplMsgResponseSchema } }>,
+) {
   return new Elysia({ name: "tmpl-msg", seed: path }).post(
     path,
     async ({ body }) => {

@@ -10,7 +10,7 @@
 import { Elysia } from "elysia";
 import type { wxApiQuerySchema } from "../contract/endpoints";
 import { badRequest, tooLarge } from "../http/errors";
-import { serviceByName, type EndpointContext, type RouteHook } from "./context";
+import { type EndpointContext, type RouteHook, serviceByName } from "./context";
 
 /** Largest body passed on; WeChat's largest upload (a permanent video) is 20 MB. */
 export const WX_API_MAX_BODY_BYTES = 32 * 1024 * 1024;

@@ -9,7 +9,11 @@ import type { wxUserQuerySchema, wxUserResponseSchema } from "../contract/endpoi
 import { getUserInfo } from "../wxapi/user";
 import { accountServiceByName, type EndpointContext, type RouteHook } from "./context";
 
-export function wxUserEndpoint(path: string, ctx: EndpointContext, hook: RouteHook<{ query: typeof wxUserQuerySchema; response: typeof wxUserResponseSchema }>) {
+export function wxUserEndpoint(
+  path: string,
+  ctx: EndpointContext,
+  hook: RouteHook<{ query: typeof wxUserQuerySchema; response: typeof wxUserResponseSchema }>,
+) {
   return new Elysia({ name: "wx-user", seed: path }).get(
     path,
     async ({ query }) => {

@@ -6,8 +6,9 @@
  * service's own limit, checked on the text: reading `Content-Length` first would build the request's
  * Headers object, which the callback path otherwise never needs (measured with bench/ab.sh). An embedder that calls `app.handle` from its own server sets that server's limit.
  */
-import { tooLarge } from "./errors";
+
 import { exceedsUtf8Bytes } from "../util/utf8";
+import { tooLarge } from "./errors";
 
 /** `text` when it is at most `maxBytes` UTF-8 bytes; a 413 GatewayError otherwise. */
 export function withinBodyLimit(text: string, maxBytes: number): string {

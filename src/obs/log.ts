@@ -9,8 +9,22 @@ export type Logger = pino.Logger;
 
 /** Field names that hold secrets wherever they appear (top level or one level down). */
 const SECRET_KEYS = [
-  "token", "appSecret", "app-secret", "secret", "corpsecret", "aesKey", "aes-key", "access_token", "accessToken",
-  "ticket", "jsapi_ticket", "code", "refresh_token", "adminToken", "admin-token", "authorization",
+  "token",
+  "appSecret",
+  "app-secret",
+  "secret",
+  "corpsecret",
+  "aesKey",
+  "aes-key",
+  "access_token",
+  "accessToken",
+  "ticket",
+  "jsapi_ticket",
+  "code",
+  "refresh_token",
+  "adminToken",
+  "admin-token",
+  "authorization",
 ];
 const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [`["${k}"]`, `*["${k}"]`]);
 

@@ -50,7 +50,11 @@ export class BackendLatencyHistogram {
   readonly aggregator = "sum";
   private readonly cells = new Map<string, Map<string, LatencyCell>>();
 
-  constructor(readonly name: string, readonly help: string, private readonly bounds: readonly number[]) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly bounds: readonly number[],
+  ) {}
 
   observe(service: string, outcome: string, seconds: number): void {
     if (!Number.isFinite(seconds)) return;
@@ -96,7 +100,11 @@ export class BackendLatencyHistogram {
 class PendingCounter {
   private readonly cells = new Map<string, Map<string, Map<string, { n: number }>>>();
 
-  constructor(readonly name: string, readonly help: string, readonly labelNames: readonly string[]) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+  ) {}
 
   add(a: string, b = "", c = ""): void {
     let byB = this.cells.get(a);
@@ -113,7 +121,10 @@ class PendingCounter {
     const pending = this;
     const labelNames = this.labelNames;
     const counter: Counter<string> = new prom.Counter({
-      name: this.name, help: this.help, labelNames, registers: [registry],
+      name: this.name,
+      help: this.help,
+      labelNames,
+      registers: [registry],
       collect() {
         pending.drain((values, n) => counter.inc(Object.fromEntries(labelNames.map((l, i) => [l, values[i]!])), n));
       },
@@ -154,16 +165,38 @@ export interface MetricsOptions {
  */
 export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const callbacks = new PendingCounter("wxgw_callbacks_total", "WeChat callbacks by service, message/event type and outcome", ["service", "type", "outcome"]);
-  const latency = new BackendLatencyHistogram("wxgw_backend_latency_seconds", "Backend response time", [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4.5, 10]);
-  const fallbacks = new PendingCounter("wxgw_success_fallbacks_total", "Callbacks answered 'success' instead of the backend's reply, by reason", ["service", "reason"]);
+  const latency = new BackendLatencyHistogram(
+    "wxgw_backend_latency_seconds",
+    "Backend response time",
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4.5, 10],
+  );
+  const fallbacks = new PendingCounter("wxgw_success_fallbacks_total", "Callbacks answered 'success' instead of the backend's reply, by reason", [
+    "service",
+    "reason",
+  ]);
   const dedup = new PendingCounter("wxgw_dedup_hits_total", "WeChat retries absorbed by dedup", ["service"]);
   const tokens = new PendingCounter("wxgw_token_fetches_total", "access_token / jsapi_ticket fetches from WeChat", ["app_id", "kind"]);
   const wxErrors = new PendingCounter("wxgw_wechat_api_errors_total", "WeChat API answers with a non-zero errcode (-1: network/timeout)", ["path", "errcode"]);
-  const asyncReplies = new PendingCounter("wxgw_async_replies_total", "Late, oversized or non-passive replies sent through the surface's message API (message/custom/send, WeCom message/send), by outcome", ["service", "outcome"]);
-  const degraded = new PendingCounter("wxgw_state_store_degraded_total", "Operations that fell back to per-instance memory because the shared store failed", ["component"]);
-  const proxyCalls = new PendingCounter("wxgw_api_proxy_calls_total", "Calls through the API proxy by WeChat API path (ids removed) and errcode", ["path", "errcode"]);
-  const proxyQuota = new PendingCounter("wxgw_api_proxy_quota_exceeded_total", "API proxy calls answered 45009 (the API's daily quota is used up), by path", ["path"]);
-  const reloads = new PendingCounter("wxgw_config_reloads_total", "Config reloads (SIGHUP or the reload endpoint) by result: applied, invalid, needs-restart, failed", ["result"]);
+  const asyncReplies = new PendingCounter(
+    "wxgw_async_replies_total",
+    "Late, oversized or non-passive replies sent through the surface's message API (message/custom/send, WeCom message/send), by outcome",
+    ["service", "outcome"],
+  );
+  const degraded = new PendingCounter("wxgw_state_store_degraded_total", "Operations that fell back to per-instance memory because the shared store failed", [
+    "component",
+  ]);
+  const proxyCalls = new PendingCounter("wxgw_api_proxy_calls_total", "Calls through the API proxy by WeChat API path (ids removed) and errcode", [
+    "path",
+    "errcode",
+  ]);
+  const proxyQuota = new PendingCounter("wxgw_api_proxy_quota_exceeded_total", "API proxy calls answered 45009 (the API's daily quota is used up), by path", [
+    "path",
+  ]);
+  const reloads = new PendingCounter(
+    "wxgw_config_reloads_total",
+    "Config reloads (SIGHUP or the reload endpoint) by result: applied, invalid, needs-restart, failed",
+    ["result"],
+  );
 
   let built: Registry | undefined;
   /** the registry, built (and prom-client loaded) on first use */

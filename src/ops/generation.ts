@@ -30,10 +30,10 @@ import type { Metrics } from "../obs/metrics";
 import { createSharedState, type SharedState } from "../state/index";
 import { createStores, type KvStore, type Stores } from "../store/index";
 import type { Clock } from "../util/clock";
+import type { WorkerShared } from "../workers/worker";
 import { createWxApi, type WxApi } from "../wxapi/client";
 import { createOAuthExchanger, type OAuthExchanger } from "../wxapi/oauth2";
 import { createUserInfoLookup } from "../wxapi/user";
-import type { WorkerShared } from "../workers/worker";
 
 /** Built once per gateway and shared by every generation. */
 export interface GatewayParts {

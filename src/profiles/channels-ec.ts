@@ -9,7 +9,7 @@ import type { ServiceConfig } from "../config/types";
 import { toChannelsMessage } from "../wechat/channels";
 import { extractJsonEncrypt, extractXmlEncrypt } from "../wechat/envelope";
 import { parseInboundXml } from "../wechat/message";
-import { textResponse, type PushProfile } from "./profile";
+import { type PushProfile, textResponse } from "./profile";
 import { cryptoOf, openBody, signedQuery } from "./signed-callback";
 
 const isJson = (text: string) => text.trimStart().startsWith("{");

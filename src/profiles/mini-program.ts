@@ -18,9 +18,9 @@ import { encryptReply, extractJsonEncrypt, extractXmlEncrypt } from "../wechat/e
 import { parseMiniProgramJson, withMiniProgramDedupKey } from "../wechat/json-message";
 import { encryptJsonReply, jsonReplyBody, transferCustomerServiceJson } from "../wechat/json-reply";
 import { parseInboundXml } from "../wechat/message";
-import { buildReplyXml, type AddressedReply, type NormalizedReply } from "../wechat/reply";
+import { type AddressedReply, buildReplyXml, type NormalizedReply } from "../wechat/reply";
 import { replyNormalizer, type SentReply } from "../wechat/reply-normalize";
-import { textResponse, xmlResponse, type DecodedBody, type PushProfile } from "./profile";
+import { type DecodedBody, type PushProfile, textResponse, xmlResponse } from "./profile";
 import { cryptoOf, openBody, signedQuery } from "./signed-callback";
 
 const isJson = (text: string) => text.trimStart().startsWith("{");

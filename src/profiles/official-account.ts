@@ -10,7 +10,7 @@ import { customMessage } from "../wechat/custom-message";
 import { encryptReply, extractXmlEncrypt } from "../wechat/envelope";
 import { parseInboundXml } from "../wechat/message";
 import { buildReplyXml } from "../wechat/reply";
-import { textResponse, xmlResponse, type PushProfile } from "./profile";
+import { type PushProfile, textResponse, xmlResponse } from "./profile";
 import { cryptoOf, openBody, signedQuery } from "./signed-callback";
 
 export function createOfficialAccountProfile(svc: ServiceConfig): PushProfile {

@@ -63,7 +63,13 @@ export const cryptoOf = (svc: ServiceConfig): MessageCrypto | null => (svc.aesKe
  * Encrypt value (found by `extract`, null when there is none) is checked against msg_signature and
  * decrypted (a CryptoError when it cannot be).
  */
-export function openBody(body: string, signed: SignedQuery, svc: ServiceConfig, crypto: MessageCrypto | null, extract: (body: string) => string | null): string {
+export function openBody(
+  body: string,
+  signed: SignedQuery,
+  svc: ServiceConfig,
+  crypto: MessageCrypto | null,
+  extract: (body: string) => string | null,
+): string {
   if (!signed.aes) {
     if (svc.aesKey && !svc.allowPlaintext) throw unauthorized("plaintext callback refused: the service has an aes-key (set allow-plaintext to accept)");
     return body;

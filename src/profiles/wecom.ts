@@ -11,12 +11,12 @@ import { Type as t } from "@sinclair/typebox";
 import type { ServiceConfig } from "../config/types";
 import { wecomReplySchema } from "../contract/wecom";
 import { GatewayError } from "../http/errors";
-import { parseInboundXml } from "../wechat/message";
 import { wecomAppMessage } from "../wechat/custom-message";
+import { parseInboundXml } from "../wechat/message";
 import { buildReplyXml } from "../wechat/reply";
 import { replyNormalizer } from "../wechat/reply-normalize";
-import { WECOM_NO_REPLY, WecomError, createWecomCallback, readWecomQuery, withWecomDedupKey, type WecomQuery } from "../wechat/wecom";
-import { textResponse, xmlResponse, type PushProfile, type Query, type SignedQuery } from "./profile";
+import { createWecomCallback, readWecomQuery, WECOM_NO_REPLY, WecomError, type WecomQuery, withWecomDedupKey } from "../wechat/wecom";
+import { type PushProfile, type Query, type SignedQuery, textResponse, xmlResponse } from "./profile";
 
 const SIGNED = {
   msg_signature: t.String({ description: "sha1 of the sorted token, timestamp, nonce and encrypted value" }),

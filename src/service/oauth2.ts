@@ -8,16 +8,16 @@
  * Browsers sent by WeChat call this route, so it is not behind the admin token and not a common
  * endpoint: it belongs to its account, beside the callback (app.ts mounts both).
  */
-import { Elysia, type AnyElysia } from "elysia";
+import { type AnyElysia, Elysia } from "elysia";
 import type { GatewayConfig, ServiceConfig } from "../config/types";
 import { oauth2RedirectQuerySchema } from "../contract/endpoints";
 import type { OAuth2Forward } from "../contract/oauth2";
 import { GatewayError } from "../http/errors";
-import { redactUrl, type Logger } from "../obs/log";
+import { type Logger, redactUrl } from "../obs/log";
 import type { KvStore } from "../store/kv";
-import { systemClock, timeoutSignal, type TimerClock } from "../util/clock";
+import { systemClock, type TimerClock, timeoutSignal } from "../util/clock";
 import type { WxApi } from "../wxapi/client";
-import { oauthUserInfo, type OAuthExchanger } from "../wxapi/oauth2";
+import { type OAuthExchanger, oauthUserInfo } from "../wxapi/oauth2";
 
 export interface OAuth2RedirectDeps {
   readonly api: WxApi;
@@ -36,10 +36,23 @@ export interface OAuth2RedirectDeps {
 export const REDIRECT_HEADERS_TIMEOUT_MS = 30_000;
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection and are never forwarded. */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 
 function hopByHop(headers: Headers): Set<string> {
-  const named = (headers.get("connection") ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const named = (headers.get("connection") ?? "")
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   return new Set([...HOP_BY_HOP, ...named]);
 }
 
@@ -71,7 +84,13 @@ export function relayResponse(res: Response): Response {
 /** Whether the user info comes from sns/userinfo: the flag occurs in the request URI (the code's value aside). */
 export function wantsSnsUserInfo(svc: ServiceConfig, requestURI: string, code: string): boolean {
   const flag = svc.redirectUserinfoFlag;
-  return flag !== "" && requestURI.replace(`code=${encodeURIComponent(code)}`, "code=").replace(`code=${code}`, "code=").includes(flag);
+  return (
+    flag !== "" &&
+    requestURI
+      .replace(`code=${encodeURIComponent(code)}`, "code=")
+      .replace(`code=${code}`, "code=")
+      .includes(flag)
+  );
 }
 
 async function postToBackend(deps: OAuth2RedirectDeps, svc: ServiceConfig, request: Request, body: OAuth2Forward): Promise<Response> {

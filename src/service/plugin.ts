@@ -5,8 +5,8 @@
  * nothing itself (`parse: "none"`) so the byte limit and the XML rules stay the gateway's.
  */
 import { Elysia } from "elysia";
-import { handleCallback, handleVerify } from "../callback/spine";
 import type { ServiceRuntime } from "../callback/runtime";
+import { handleCallback, handleVerify } from "../callback/spine";
 
 export function wxService(rt: ServiceRuntime) {
   const path = rt.config.servicePath;

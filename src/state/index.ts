@@ -12,19 +12,20 @@
  * Keys: `<prefix>dedup:<service>:<message key>` (claim, then reply; TTL reply-timeout-ms + 2 s,
  * then dedup-window-s) and `<prefix>nonce:<service>:<timestamp>:<nonce>` (TTL 2 × timeout).
  */
+
+import type { Dedup } from "../callback/dedup";
+import type { ReplayGuard } from "../callback/replay";
 import type { GatewayConfig, ServiceConfig } from "../config/types";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
-import type { Dedup } from "../callback/dedup";
-import type { ReplayGuard } from "../callback/replay";
 import type { RedisConnection } from "../store/redis-conn";
 import { createStateLink, type StateLink } from "../store/state-link";
 import { createRedisDedup } from "./redis-dedup";
 import { createRedisReplayGuard } from "./redis-replay";
 
+export { createStateLink, type StateLink, StateUnavailable } from "../store/state-link";
 export { createRedisDedup, storedReply } from "./redis-dedup";
 export { createRedisReplayGuard } from "./redis-replay";
-export { createStateLink, StateUnavailable, type StateLink } from "../store/state-link";
 
 /** The factories callback/runtime's `ServiceDeps` takes, backed by one Redis link. */
 export interface SharedState {

@@ -16,11 +16,12 @@
  * is counted as degraded "dedup". A reply is stored as `{"state":"done","reply":<stored text>}`, the
  * text of callback/dedup/reply-codec, the form the memory dedup keeps too.
  */
-import { systemClock } from "../util/clock";
-import type { WechatReply } from "../wechat/reply";
+
 import { createMemoryDedup, type Dedup } from "../callback/dedup";
 import { decodeStoredReply, encodeStoredReply } from "../callback/dedup/reply-codec";
 import type { StateLink } from "../store/state-link";
+import { systemClock } from "../util/clock";
+import type { WechatReply } from "../wechat/reply";
 
 /** Deletes the key only while it still holds ARGV[1] (our claim). */
 const RELEASE_CLAIM = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;

@@ -5,8 +5,8 @@
  * token store is Redis, so every instance sees the same state.
  */
 import type { Logger } from "../obs/log";
-import { connectionFor, type RedisTarget } from "./redis-conn";
 import { systemClock } from "../util/clock";
+import { connectionFor, type RedisTarget } from "./redis-conn";
 
 export interface KvStore {
   get(key: string): Promise<string | null>;

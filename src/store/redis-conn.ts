@@ -98,7 +98,11 @@ export function createRedisConnection(url: string, log: Logger, opts: RedisConne
       let used: RedisClient | null = null;
       try {
         // a caller with a shorter bound stops waiting for a connect that goes on for the others
-        used = client?.connected ? client : timeoutMs < defaultTimeoutMs ? await withTimeout(connect(), timeoutMs + 500, "connecting to redis") : await connect();
+        used = client?.connected
+          ? client
+          : timeoutMs < defaultTimeoutMs
+            ? await withTimeout(connect(), timeoutMs + 500, "connecting to redis")
+            : await connect();
         const result = await withTimeout(fn(used), timeoutMs, "redis command");
         if (down) {
           down = false;

@@ -6,8 +6,8 @@
  * and expires by itself when its holder dies mid-refresh (SPEC §3).
  */
 import type { Logger } from "../obs/log";
-import { connectionFor, type RedisTarget } from "./redis-conn";
 import { systemClock } from "../util/clock";
+import { connectionFor, type RedisTarget } from "./redis-conn";
 import { assertSafeAppId, decodeRecord, encodeRecord, recordField, type TokenKind, type TokenStore } from "./token-store";
 
 /** Deletes the key only while its value is still ARGV[1] (our lock id). */

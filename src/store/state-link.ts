@@ -13,8 +13,8 @@
 import type { RedisClient } from "bun";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
-import { connectionFor, type RedisTarget } from "./redis-conn";
 import { systemClock } from "../util/clock";
+import { connectionFor, type RedisTarget } from "./redis-conn";
 
 /** Thrown at once while the breaker is open: Redis failed less than `retryAfterMs` ago. */
 export class StateUnavailable extends Error {

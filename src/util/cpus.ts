@@ -33,7 +33,11 @@ export function cgroupCpuLimit(read: ReadFile = readOrNull): number {
   });
   let limit = Infinity;
   for (const line of groups.split("\n")) {
-    const [id, controllers, path] = [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1, line.lastIndexOf(":")), line.slice(line.lastIndexOf(":") + 1)];
+    const [id, controllers, path] = [
+      line.slice(0, line.indexOf(":")),
+      line.slice(line.indexOf(":") + 1, line.lastIndexOf(":")),
+      line.slice(line.lastIndexOf(":") + 1),
+    ];
     if (!path) continue;
     if (id === "0" && controllers === "") {
       const mount = mounts.find((m) => m.type === "cgroup2");

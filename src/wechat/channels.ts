@@ -9,9 +9,9 @@
  * dedup identity (`channelsDedupKey`).
  */
 import { createHash } from "node:crypto";
+import { integerOf, isIdString, isSafeSegment, jsonNestingBeyond, MAX_ID_DIGITS, MAX_NESTING } from "./input-rules";
 import type { InboundMessage } from "./message";
-import { DEDUP_KEY, MessageError, checkHeader } from "./message";
-import { MAX_ID_DIGITS, MAX_NESTING, integerOf, isIdString, isSafeSegment, jsonNestingBeyond } from "./input-rules";
+import { checkHeader, DEDUP_KEY, MessageError } from "./message";
 
 /** Fields that are ids in Channels events: digit strings in the forwarded body whatever their size. */
 const ID_FIELDS = new Set(["order_id", "after_sale_order_id", "aftersale_id", "product_id", "sku_id"]);
@@ -27,7 +27,8 @@ export function quoteBigIntegers(json: string): string {
   for (let i = 0; i < json.length; i++) {
     const c = json.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped char
+      if (c === 92)
+        i++; // backslash: skip the escaped char
       else if (c === 34) inString = false;
       continue;
     }
@@ -129,7 +130,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (typeof value === "object" && value !== null) {
     const obj = value as Record<string, unknown>;
-    return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(",")}}`;
+    return `{${Object.keys(obj)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(String(value));
 }

@@ -8,8 +8,8 @@
  * Extraction runs on every callback before anything is verified, so it is a string scan, not an
  * XML parse: the value it returns is only trusted after msg_signature covers it.
  */
-import { msgSignature, type MessageCrypto } from "./crypto";
-import { MAX_NESTING, jsonNestingBeyond } from "./input-rules";
+import { type MessageCrypto, msgSignature } from "./crypto";
+import { jsonNestingBeyond, MAX_NESTING } from "./input-rules";
 
 const OPEN = "<Encrypt>";
 const CLOSE = "</Encrypt>";
@@ -85,13 +85,7 @@ export function encryptedReplyXml(encrypt: string, signature: string, timestamp:
  * Encrypts a passive reply (the plaintext reply XML) and wraps it in the envelope, signed with
  * msg_signature over [token, timestamp, nonce, Encrypt]. Pass the request's timestamp and nonce.
  */
-export function encryptReply(
-  crypto: MessageCrypto,
-  token: string,
-  replyXml: string,
-  timestamp: string,
-  nonce: string,
-): string {
+export function encryptReply(crypto: MessageCrypto, token: string, replyXml: string, timestamp: string, nonce: string): string {
   const encrypt = crypto.encrypt(replyXml);
   return encryptedReplyXml(encrypt, msgSignature(token, timestamp, nonce, encrypt), timestamp, nonce);
 }

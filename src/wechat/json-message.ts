@@ -7,9 +7,10 @@
  * `CreateTime` an integer, `MsgType`/`Event` plain path segments (wechat/input-rules). A refusal is a
  * MessageError (400) naming the field, never its value.
  */
+
+import { integerOf, isSafeSegment, MAX_SEGMENT_LENGTH } from "./input-rules";
 import { losslessReviver, parseJsonObject } from "./lossless-json";
-import { DEDUP_KEY, MessageError, checkHeader, type InboundMessage } from "./message";
-import { MAX_SEGMENT_LENGTH, integerOf, isSafeSegment } from "./input-rules";
+import { checkHeader, DEDUP_KEY, type InboundMessage, MessageError } from "./message";
 
 /** Ids in Mini Program pushes, as in XML callbacks (wechat/message). */
 const ID_FIELDS: ReadonlySet<string> = new Set(["MsgId", "MsgID", "MsgDataId"]);

@@ -10,7 +10,7 @@
  *   (TimeStamp a number, as in WeChat's example; signed with msg_signature over the Encrypt).
  * Pure: strings and values in, the body text out.
  */
-import { msgSignature, type MessageCrypto } from "./crypto";
+import { type MessageCrypto, msgSignature } from "./crypto";
 
 /** The backend's `json` reply, validated. */
 export interface JsonBodyReply {
@@ -52,14 +52,7 @@ export function encryptedReplyJson(encrypt: string, signature: string, timestamp
  * Encrypts a reply body (JSON text) and wraps it in the JSON envelope, signed with msg_signature over
  * [token, timestamp, nonce, Encrypt]. Pass the request's timestamp and nonce; `random16` is for tests.
  */
-export function encryptJsonReply(
-  crypto: MessageCrypto,
-  token: string,
-  body: string,
-  timestamp: string,
-  nonce: string,
-  random16?: Uint8Array,
-): string {
+export function encryptJsonReply(crypto: MessageCrypto, token: string, body: string, timestamp: string, nonce: string, random16?: Uint8Array): string {
   const encrypt = crypto.encrypt(body, random16);
   return encryptedReplyJson(encrypt, msgSignature(token, timestamp, nonce, encrypt), timestamp, nonce);
 }

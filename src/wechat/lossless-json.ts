@@ -9,8 +9,9 @@
  * wechat/channels has the same reviver inline for the Channels shop's ids; it can move onto this
  * helper once its owner is done with it.
  */
+
+import { isIdString, isSafeSegment, jsonNestingBeyond, MAX_ID_DIGITS, MAX_NESTING } from "./input-rules";
 import { MessageError } from "./message";
-import { MAX_ID_DIGITS, MAX_NESTING, isIdString, isSafeSegment, jsonNestingBeyond } from "./input-rules";
 
 const BIG_INTEGER = /^-?[0-9]{16,}$/;
 

@@ -6,11 +6,12 @@
  * a non-integer count, an id that is not digits, a repeated header field or a MsgType/Event that is not
  * a plain path segment is a MessageError (400), whose message names the element, never its value.
  */
-import { parseWechatXml } from "./xml";
-import type { XmlObject, XmlValue } from "./xml-shape";
-import { scanFlatXml } from "./xml-scan";
-import { MAX_ID_DIGITS, MAX_SEGMENT_LENGTH, integerOf, isIdString, isSafeSegment } from "./input-rules";
+
 import { type FieldRole, xmlFields } from "../contract/fields";
+import { integerOf, isIdString, isSafeSegment, MAX_ID_DIGITS, MAX_SEGMENT_LENGTH } from "./input-rules";
+import { parseWechatXml } from "./xml";
+import { scanFlatXml } from "./xml-scan";
+import type { XmlObject, XmlValue } from "./xml-shape";
 
 /** The body forwarded to the backend; its exact per-type shapes are the schemas in contract/. */
 export type InboundMessage = Record<string, unknown> & {

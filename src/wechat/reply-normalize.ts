@@ -7,8 +7,8 @@
  * a surface with replies of its own (a union with more members) gets its normaliser from `replyNormalizer`.
  */
 import type { Static, TSchema } from "@sinclair/typebox";
-import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
-import { backendReplySchema, type BackendReply, type SuccessReply } from "../contract/reply";
+import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
+import { type BackendReply, backendReplySchema, type SuccessReply } from "../contract/reply";
 
 type Filled<T> = {
   readonly [K in keyof T]-?: Exclude<T[K], undefined> extends readonly (infer A)[] ? readonly Filled<A>[] : Exclude<T[K], undefined>;

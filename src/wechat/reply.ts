@@ -3,10 +3,11 @@
  * The backend's JSON answer (SPEC §4.4) → WeChat's passive reply XML, or the reason it becomes "success".
  * Replies are built from templates (not a generic XML builder): the shapes are fixed and this is the hot path.
  */
-import { cdata } from "./xml";
-import type { NormalizedReply } from "./reply-normalize";
 
-export { normalizeReply, type NormalizedReply } from "./reply-normalize";
+import type { NormalizedReply } from "./reply-normalize";
+import { cdata } from "./xml";
+
+export { type NormalizedReply, normalizeReply } from "./reply-normalize";
 
 /**
  * What the callback answers WeChat with: a backend reply addressed back to the sender, or nothing
@@ -44,7 +45,10 @@ export function buildReplyXml(reply: Exclude<NormalizedReply, { type: "success" 
       return `${head}<Music><Title>${cdata(reply.title)}</Title><Description>${cdata(reply.desc)}</Description><MusicUrl>${cdata(reply.musicUrl)}</MusicUrl><HQMusicUrl>${cdata(reply.hqMusicUrl)}</HQMusicUrl><ThumbMediaId>${cdata(reply.thumbMediaId)}</ThumbMediaId></Music></xml>`;
     case "news": {
       const items = reply.articles
-        .map((a) => `<item><Title>${cdata(a.title)}</Title><Description>${cdata(a.description)}</Description><PicUrl>${cdata(a.picUrl)}</PicUrl><Url>${cdata(a.url)}</Url></item>`)
+        .map(
+          (a) =>
+            `<item><Title>${cdata(a.title)}</Title><Description>${cdata(a.description)}</Description><PicUrl>${cdata(a.picUrl)}</PicUrl><Url>${cdata(a.url)}</Url></item>`,
+        )
         .join("");
       return `${head}<ArticleCount>${reply.articles.length}</ArticleCount><Articles>${items}</Articles></xml>`;
     }

@@ -14,7 +14,7 @@
  * Pure and synchronous: strings in, strings out, a WecomError naming what was wrong (never a value).
  */
 import { channelsDedupKey } from "./channels";
-import { CryptoError, createMessageCrypto, msgSignature, type CryptoErrorReason } from "./crypto";
+import { CryptoError, type CryptoErrorReason, createMessageCrypto, msgSignature } from "./crypto";
 import { encryptedReplyXml, extractXmlEncrypt } from "./envelope";
 import { DEDUP_KEY, type InboundMessage } from "./message";
 import { verifySignature } from "./signature";

@@ -17,7 +17,13 @@ import { ALWAYS_ARRAY, type XmlObject, type XmlValue } from "./xml-shape";
 const RESERVED = new Set([...Object.getOwnPropertyNames(Object.prototype), "prototype", "#text"]);
 /** The declaration in its usual forms only; anything unusual is the full parser's to judge. */
 const DECLARATION = /^<\?xml version="1\.[0-9]"(?: encoding="[A-Za-z][A-Za-z0-9._-]*")?(?: standalone="(?:yes|no)")? ?\?>/;
-const ENTITIES = new Map([["lt", "<"], ["gt", ">"], ["amp", "&"], ["quot", '"'], ["apos", "'"]]);
+const ENTITIES = new Map([
+  ["lt", "<"],
+  ["gt", ">"],
+  ["amp", "&"],
+  ["quot", '"'],
+  ["apos", "'"],
+]);
 
 interface Frame {
   readonly name: string;
@@ -25,7 +31,10 @@ interface Frame {
   children: XmlObject | null;
 }
 
-const LT = 60, GT = 62, SLASH = 47, BANG = 33;
+const LT = 60,
+  GT = 62,
+  SLASH = 47,
+  BANG = 33;
 
 /** Parses `text` when it is in the simple subset; `undefined` means "use the full parser". */
 export function scanSimpleXml(text: string): XmlObject | undefined {

@@ -8,8 +8,8 @@
  * position, never a piece of the document: it may be a decrypted message.
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { scanSimpleXml } from "./xml-scan";
 import { MAX_NESTING } from "./input-rules";
+import { scanSimpleXml } from "./xml-scan";
 import { ALWAYS_ARRAY, type XmlObject } from "./xml-shape";
 
 export class XmlError extends Error {

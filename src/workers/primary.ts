@@ -15,16 +15,16 @@
  */
 import { loadConfig } from "../config/load";
 import type { GatewayConfig } from "../config/types";
-import { createMetrics } from "../obs/metrics";
-import type { Logger } from "../obs/log";
 import type { StatusData } from "../contract/ops";
 import type { ReloadOutcome } from "../endpoints/context";
+import type { Logger } from "../obs/log";
+import { createMetrics } from "../obs/metrics";
+import { systemClock } from "../util/clock";
 import { aggregateMetrics } from "./metrics";
-import { mergeStatus } from "./status-merge";
+import { heldPort, type Listener } from "./port-probe";
 import type { ToPrimary, ToWorker, WorkerStart } from "./protocol";
 import { createStateHost } from "./state-host";
-import { systemClock } from "../util/clock";
-import { heldPort, type Listener } from "./port-probe";
+import { mergeStatus } from "./status-merge";
 
 export interface PrimaryOptions {
   readonly config: GatewayConfig;
@@ -79,12 +79,19 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
     collecting.delete(id);
     return parts;
   }
-  const collectMetrics = async () => aggregateMetrics(metrics, (await askAll((id) => ({ t: "collect", id, what: "metrics" }), COLLECT_MS)).map((p) => p.value));
+  const collectMetrics = async () =>
+    aggregateMetrics(
+      metrics,
+      (await askAll((id) => ({ t: "collect", id, what: "metrics" }), COLLECT_MS)).map((p) => p.value),
+    );
   const collectStatus = async (asking: number) => {
     const parts = (await askAll((id) => ({ t: "collect", id, what: "status" }), COLLECT_MS)).filter((p) => p.value !== null);
     const own = parts.find((p) => p.worker === asking) ?? parts[0];
     if (!own) throw new Error("no worker answered");
-    return mergeStatus(own.value as StatusData, parts.filter((p) => p !== own).map((p) => p.value as StatusData));
+    return mergeStatus(
+      own.value as StatusData,
+      parts.filter((p) => p !== own).map((p) => p.value as StatusData),
+    );
   };
 
   /**
@@ -110,7 +117,8 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
     switch (message.t) {
       case "call": {
         const { op, args } = message;
-        const answer = op === "metrics" ? collectMetrics() : op === "status" ? collectStatus(id) : op === "reload" ? reloadAll(String(args[0])) : host.call(id, op, args);
+        const answer =
+          op === "metrics" ? collectMetrics() : op === "status" ? collectStatus(id) : op === "reload" ? reloadAll(String(args[0])) : host.call(id, op, args);
         answer.then(
           (value) => send(id, { t: "result", id: message.id, ok: true, value }),
           (err: Error) => send(id, { t: "result", id: message.id, ok: false, error: err.message }),

@@ -7,8 +7,8 @@
  * the drain at shutdown, a reload.
  */
 import type { GatewayConfig } from "../config/types";
-import type { SharedDedupMemory } from "./shared-reply-table";
 import type { SharedReplayMemory } from "./shared-replay";
+import type { SharedDedupMemory } from "./shared-reply-table";
 
 /** One service's shared memory; allocated by the primary per service name and settings. */
 export interface ServiceMemory {
@@ -41,9 +41,7 @@ export interface WorkerStart {
 }
 
 /** The store operations a worker asks of the primary (workers/state-host). */
-export type StoreOp =
-  | "token.get" | "token.set" | "token.invalidate" | "token.lock" | "token.unlock"
-  | "kv.get" | "kv.set" | "kv.setIfAbsent" | "kv.del";
+export type StoreOp = "token.get" | "token.set" | "token.invalidate" | "token.lock" | "token.unlock" | "kv.get" | "kv.set" | "kv.setIfAbsent" | "kv.del";
 
 /** Everything a worker may ask of the primary (`call`): the stores, a scrape, the status page, a reload. */
 export type CallOp = StoreOp | "metrics" | "status" | "reload";

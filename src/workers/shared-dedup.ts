@@ -18,7 +18,7 @@ import { keyHash } from "../callback/dedup/key-hash";
 import { decodeStoredReply, encodeStoredReply } from "../callback/dedup/reply-codec";
 import type { TimerClock } from "../util/clock";
 import type { WechatReply } from "../wechat/reply";
-import { COMPLETIONS, Found, SharedReplyTable, WAITERS, type SharedDedupMemory } from "./shared-reply-table";
+import { COMPLETIONS, Found, type SharedDedupMemory, SharedReplyTable, WAITERS } from "./shared-reply-table";
 
 export interface SharedDedupOptions extends Pick<DedupHooks, "onHit"> {
   readonly memory: SharedDedupMemory;

@@ -47,7 +47,10 @@ export class SharedIndex {
   find(h: Int32Array): number {
     const records = this.records();
     const mask = records.length / RECORD - 1;
-    const h0 = h[0]!, h1 = h[1]!, h2 = h[2]!, h3 = h[3]!;
+    const h0 = h[0]!,
+      h1 = h[1]!,
+      h2 = h[2]!,
+      h3 = h[3]!;
     for (let i = h3 & mask; ; i = (i + 1) & mask) {
       const at = i * RECORD;
       const state = records[at + STATE]!;

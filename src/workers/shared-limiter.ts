@@ -95,9 +95,17 @@ export function createSharedLimiter(memory: SharedArrayBuffer, worker: number, m
       if (queue.length > 0) runReady();
     },
     drain: () => admissions.drain(),
-    get outstanding() { return admissions.outstanding; },
-    get active() { return Atomics.load(words, held(worker)); },
-    get waiting() { return queue.length; },
-    get draining() { return admissions.draining; },
+    get outstanding() {
+      return admissions.outstanding;
+    },
+    get active() {
+      return Atomics.load(words, held(worker));
+    },
+    get waiting() {
+      return queue.length;
+    },
+    get draining() {
+      return admissions.draining;
+    },
   };
 }

@@ -7,8 +7,9 @@
  * replayed on another connection (another worker) is still refused with 401. The hash seed and the
  * epoch the table counts seconds from are the primary's, the same in every worker.
  */
+
+import { DEFAULT_MAX_SLOTS, MIN_SLOTS, NonceTable, type NonceVerdict, RECORD } from "../callback/nonce-table";
 import { createMemoryReplayGuard, type ReplayGuard } from "../callback/replay";
-import { DEFAULT_MAX_SLOTS, MIN_SLOTS, NonceTable, RECORD, type NonceVerdict } from "../callback/nonce-table";
 import { SharedMutex } from "./shared-mutex";
 
 /** header words: mutex (2), slots in use, used records; Float64 at byte 16: the last full rebuild */

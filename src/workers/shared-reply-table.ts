@@ -13,8 +13,9 @@
  * Keys are identified by a 128-bit hash (four seeded 32-bit hashes, seeds shared by the workers), not
  * compared as strings: two keys in one window collide with probability n² / 2^129.
  */
-import { SharedMutex } from "./shared-mutex";
+
 import { allocateIndex, SharedIndex, STATE, TOMB, VALUE } from "./shared-index";
+import { SharedMutex } from "./shared-mutex";
 
 const DONE = 1;
 const PENDING = 16;
@@ -62,7 +63,12 @@ export class SharedReplyTable {
   private claims = 0;
 
   /** @param me this worker's id (≥ 1; the primary uses its own for cleanup) */
-  constructor(private readonly mem: SharedDedupMemory, private readonly me: number, private readonly windowMs: number, private readonly now: () => number) {
+  constructor(
+    private readonly mem: SharedDedupMemory,
+    private readonly me: number,
+    private readonly windowMs: number,
+    private readonly now: () => number,
+  ) {
     this.words = new Int32Array(mem.control);
     this.times = new Float64Array(mem.control);
     this.index = [0, 1].map((g) => new SharedIndex(mem.index[g]!, this.words, C.slots + g, C.records + g)) as [SharedIndex, SharedIndex];
@@ -80,7 +86,7 @@ export class SharedReplyTable {
       const found = this.read();
       if (found !== Found.Absent) return found;
       const g = this.words[C.current]!;
-      this.claimId = (this.claims = (this.claims + 1) | 0);
+      this.claimId = this.claims = (this.claims + 1) | 0;
       this.claimAt = this.index[g]!.insert(this.h, PENDING + this.me, this.claimId) * 2 + g;
       return Found.Claimed;
     } finally {

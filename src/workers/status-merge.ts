@@ -45,7 +45,10 @@ function mergeService(parts: readonly ServiceStatus[]): ServiceStatus {
     byType,
     latencyMs: samples === 0 ? null : { p50: weighted.p50 / samples, p90: weighted.p90 / samples, p99: weighted.p99 / samples, samples },
     dedupHits: parts.reduce((n, p) => n + p.dedupHits, 0),
-    lastErrors: parts.flatMap((p) => p.lastErrors).sort((a, b) => b.at - a.at).slice(0, LAST_ERRORS),
+    lastErrors: parts
+      .flatMap((p) => p.lastErrors)
+      .sort((a, b) => b.at - a.at)
+      .slice(0, LAST_ERRORS),
     token: latest.token,
   };
 }

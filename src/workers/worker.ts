@@ -13,12 +13,12 @@
  */
 import { workerData } from "node:worker_threads";
 import type { Registry } from "prom-client";
-import type { ServiceConfig } from "../config/types";
-import type { StatusData } from "../contract/ops";
-import type { GatewayOps, ReloadOutcome } from "../endpoints/context";
 import { createMemoryDedup, type Dedup } from "../callback/dedup";
 import { createLimiter, type Limiter } from "../callback/limiter";
 import { createMemoryReplayGuard, type ReplayGuard } from "../callback/replay";
+import type { ServiceConfig } from "../config/types";
+import type { StatusData } from "../contract/ops";
+import type { GatewayOps, ReloadOutcome } from "../endpoints/context";
 import { createLogger, type Logger } from "../obs/log";
 import { createMetrics, type Metrics } from "../obs/metrics";
 import type { KvStore } from "../store/kv";
@@ -107,7 +107,10 @@ function createRole(start: WorkerStart): WorkerRole {
   const service = (svc: ServiceConfig) => {
     const mem = memory.services[svc.name];
     if (mem?.key === serviceKey(svc, redis)) return mem;
-    log.error({ service: svc.name }, "no shared state for this service's settings (the config changed during the reload): this worker keeps its own until the next reload");
+    log.error(
+      { service: svc.name },
+      "no shared state for this service's settings (the config changed during the reload): this worker keeps its own until the next reload",
+    );
     return null;
   };
   const shared: WorkerShared = {
@@ -163,7 +166,11 @@ function createRole(start: WorkerStart): WorkerRole {
     listen: (a) => void (actions = a),
     opsVia(ops) {
       local = ops;
-      return { readiness: () => ops.readiness(), reload: (trigger) => rpc.call<ReloadOutcome>("reload", trigger), status: () => rpc.call<StatusData>("status") };
+      return {
+        readiness: () => ops.readiness(),
+        reload: (trigger) => rpc.call<ReloadOutcome>("reload", trigger),
+        status: () => rpc.call<StatusData>("status"),
+      };
     },
     handler: (handle) => (start.testHooks ? withTestHooks(start.id, handle) : handle),
   };

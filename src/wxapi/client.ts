@@ -10,11 +10,11 @@
 import { DEFAULTS } from "../config/resolve";
 import type { GatewayConfig, ServiceConfig } from "../config/types";
 import { GatewayError } from "../http/errors";
-import { redactUrl, type Logger } from "../obs/log";
+import { type Logger, redactUrl } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import type { TokenStore } from "../store/token-store";
-import { systemClock, timeoutSignal, type Clock } from "../util/clock";
-import { createTokenManager, tokenIdOf, type FetchedToken, type TokenManager, type TokenManagerOptions } from "./token-manager";
+import { type Clock, systemClock, timeoutSignal } from "../util/clock";
+import { createTokenManager, type FetchedToken, type TokenManager, type TokenManagerOptions, tokenIdOf } from "./token-manager";
 
 /** errcodes that mean "this access_token is not (or no longer) valid" */
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
@@ -187,10 +187,14 @@ export function createWxApi(deps: WxApiDeps): WxApi {
     fetchToken,
     fetchTicket: async (svc) => {
       const body = await withToken(svc, "/cgi-bin/ticket/getticket", async (token) =>
-        parse<Record<string, unknown>>("/cgi-bin/ticket/getticket", await exchange({ path: "/cgi-bin/ticket/getticket", query: { type: "jsapi" } }, token, originOf(svc))),
+        parse<Record<string, unknown>>(
+          "/cgi-bin/ticket/getticket",
+          await exchange({ path: "/cgi-bin/ticket/getticket", query: { type: "jsapi" } }, token, originOf(svc)),
+        ),
       );
       const expiresIn = Number(body.expires_in);
-      if (typeof body.ticket !== "string" || !body.ticket || !(expiresIn > 0)) throw new GatewayError(502, "WeChat API /cgi-bin/ticket/getticket answered without a ticket");
+      if (typeof body.ticket !== "string" || !body.ticket || !(expiresIn > 0))
+        throw new GatewayError(502, "WeChat API /cgi-bin/ticket/getticket answered without a ticket");
       return { value: body.ticket, expiresIn };
     },
   });

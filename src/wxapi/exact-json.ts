@@ -7,7 +7,7 @@
 import type { ServiceConfig } from "../config/types";
 import { GatewayError } from "../http/errors";
 import { quoteBigIntegers } from "../wechat/channels";
-import { WxApiError, type WxApi, type WxRequest } from "./client";
+import { type WxApi, WxApiError, type WxRequest } from "./client";
 
 export interface ExactAnswer {
   /** the answer with every big integer as a decimal string */

@@ -17,7 +17,7 @@ import { GatewayError } from "../http/errors";
 import type { Logger } from "../obs/log";
 import type { KvStore } from "../store/kv";
 import { systemClock } from "../util/clock";
-import { WxApiError, type WxApi } from "./client";
+import { type WxApi, WxApiError } from "./client";
 import { getSnsUserInfo, getUserInfo, type UserInfo } from "./user";
 
 export const CODE_REUSE_TTL_MS = 5 * 60 * 1000;
@@ -83,7 +83,9 @@ export function createOAuthExchanger(deps: OAuthExchangerDeps): OAuthExchanger {
       }
       throw err;
     }
-    await deps.kv.set(key, JSON.stringify(identity), CODE_REUSE_TTL_MS).catch((e: Error) => log.warn({ err: e.message }, "cannot remember an OAuth code's result"));
+    await deps.kv
+      .set(key, JSON.stringify(identity), CODE_REUSE_TTL_MS)
+      .catch((e: Error) => log.warn({ err: e.message }, "cannot remember an OAuth code's result"));
     return identity;
   }
 

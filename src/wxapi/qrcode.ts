@@ -12,7 +12,9 @@ import type { WxApi } from "./client";
 /** WeChat's limit for temporary codes: 30 days. */
 export const MAX_QR_EXPIRE_S = 2_592_000;
 
-export type QrCodeRequest = { readonly type: "temp"; readonly sceneStr: string; readonly expireSeconds: number } | { readonly type: "forever"; readonly sceneStr: string };
+export type QrCodeRequest =
+  | { readonly type: "temp"; readonly sceneStr: string; readonly expireSeconds: number }
+  | { readonly type: "forever"; readonly sceneStr: string };
 
 export interface QrCode {
   /** the image: showqrcode with the url-encoded ticket */

@@ -10,12 +10,13 @@
  * - invalidation is compare-and-swap, so a stale instance never wipes a fresh shared token.
  * How a token is fetched (stable vs classic API) is injected by the client.
  */
-import { GatewayError } from "../http/errors";
+
 import type { ServiceConfig } from "../config/types";
+import { GatewayError } from "../http/errors";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import type { TokenKind, TokenRecord, TokenStore } from "../store/token-store";
-import { systemClock, type Clock } from "../util/clock";
+import { type Clock, systemClock } from "../util/clock";
 
 /** A freshly fetched token or ticket: WeChat's value and `expires_in` seconds. */
 export interface FetchedToken {
@@ -147,9 +148,12 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
   async function invalidate(kind: TokenKind, svc: ServiceConfig, failed: string): Promise<void> {
     const id = tokenIdOf(svc);
     const removed = await store.invalidate(kind, id, failed);
-    log.info({ appId: id, kind: KIND_NAME[kind], removed }, removed
-      ? `WeChat rejected the stored ${KIND_NAME[kind]}: removed it`
-      : `WeChat rejected an older ${KIND_NAME[kind]}; the store already holds another one`);
+    log.info(
+      { appId: id, kind: KIND_NAME[kind], removed },
+      removed
+        ? `WeChat rejected the stored ${KIND_NAME[kind]}: removed it`
+        : `WeChat rejected an older ${KIND_NAME[kind]}; the store already holds another one`,
+    );
   }
 
   return {

@@ -41,7 +41,10 @@ export async function getUserInfo(api: WxApi, svc: ServiceConfig, openId: string
       /* unreadable entry: ask WeChat again */
     }
   }
-  const info = svc.kind === "wecom" ? await getWecomUser(api, svc, openId) : await api.call<UserInfo>(svc, { path: "/cgi-bin/user/info", query: { openid: openId, lang: "zh_CN" } });
+  const info =
+    svc.kind === "wecom"
+      ? await getWecomUser(api, svc, openId)
+      : await api.call<UserInfo>(svc, { path: "/cgi-bin/user/info", query: { openid: openId, lang: "zh_CN" } });
   // a cache that is down only costs a lookup; it never fails the caller
   await opts.cache?.set(key, JSON.stringify(info), opts.ttlMs ?? USER_INFO_TTL_MS).catch(() => {});
   return info;

@@ -17,7 +17,15 @@ let counter = 0;
 /** A correctly signed plaintext callback to /wx whose message text is `marker`, as raw bytes (no Connection header). */
 export function signedCallback(marker: string, host = "gw", extraHeaders: string[] = []): string {
   const body = textXml(marker);
-  return [`POST /wx?${signedQuery()} HTTP/1.1`, `Host: ${host}`, "Content-Type: text/xml", `Content-Length: ${Buffer.byteLength(body)}`, ...extraHeaders, "", body].join("\r\n");
+  return [
+    `POST /wx?${signedQuery()} HTTP/1.1`,
+    `Host: ${host}`,
+    "Content-Type: text/xml",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...extraHeaders,
+    "",
+    body,
+  ].join("\r\n");
 }
 
 const legit = () => `LEGIT-${++counter}`;
@@ -32,42 +40,102 @@ export function smugglingCases(): AbuseCase[] {
   const add = (label: string, bytes: string) => cases.push({ label, bytes });
   {
     const body = `0\r\n\r\n${inner()}`;
-    add("CL.TE: Content-Length covers a smuggled request after an empty chunked body", head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${body.length}`, "Transfer-Encoding: chunked"]) + body);
+    add(
+      "CL.TE: Content-Length covers a smuggled request after an empty chunked body",
+      head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${body.length}`, "Transfer-Encoding: chunked"]) + body,
+    );
   }
   {
     const smuggle = inner();
     const chunk = `${smuggle.length.toString(16)}\r\n${smuggle}\r\n0\r\n\r\n`;
-    add("TE.CL: a chunk holding a request, Content-Length 4", head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", "Content-Length: 4", "Transfer-Encoding: chunked"]) + chunk);
+    add(
+      "TE.CL: a chunk holding a request, Content-Length 4",
+      head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", "Content-Length: 4", "Transfer-Encoding: chunked"]) + chunk,
+    );
   }
   for (const te of ["chunked, identity", "xchunked", "CHUNKED", " chunked", "chunked\t", "identity, chunked"]) {
     const body = `0\r\n\r\n${inner()}`;
-    add(`obfuscated Transfer-Encoding "${te}" with Content-Length`, head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${body.length}`, `Transfer-Encoding: ${te}`]) + body);
+    add(
+      `obfuscated Transfer-Encoding "${te}" with Content-Length`,
+      head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${body.length}`, `Transfer-Encoding: ${te}`]) + body,
+    );
   }
   {
     const body = `0\r\n\r\n${inner()}`;
-    add("Transfer-Encoding with a space before the colon", head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${body.length}`, "Transfer-Encoding : chunked"]) + body);
-    add("two Transfer-Encoding headers", head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${body.length}`, "Transfer-Encoding: chunked", "Transfer-Encoding: identity"]) + body);
+    add(
+      "Transfer-Encoding with a space before the colon",
+      head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${body.length}`, "Transfer-Encoding : chunked"]) + body,
+    );
+    add(
+      "two Transfer-Encoding headers",
+      head([
+        `POST /wx?${q()} HTTP/1.1`,
+        "Host: gw",
+        "Content-Type: text/xml",
+        `Content-Length: ${body.length}`,
+        "Transfer-Encoding: chunked",
+        "Transfer-Encoding: identity",
+      ]) + body,
+    );
   }
   {
     const first = textXml(smuggled());
     const rest = inner();
-    add("two different Content-Length headers", head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${first.length}`, `Content-Length: ${first.length + rest.length}`]) + first + rest);
-    add("Content-Length list \"n, m\"", head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${first.length}, ${first.length + rest.length}`]) + first + rest);
+    add(
+      "two different Content-Length headers",
+      head([
+        `POST /wx?${q()} HTTP/1.1`,
+        "Host: gw",
+        "Content-Type: text/xml",
+        `Content-Length: ${first.length}`,
+        `Content-Length: ${first.length + rest.length}`,
+      ]) +
+        first +
+        rest,
+    );
+    add(
+      'Content-Length list "n, m"',
+      head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${first.length}, ${first.length + rest.length}`]) + first + rest,
+    );
   }
   for (const cl of ["+5", "-1", "0x10", "5 5", "99999999999999999999", "1e3"]) {
     add(`malformed Content-Length "${cl}"`, head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${cl}`]) + inner());
   }
-  add("chunk size overflowing 64 bits", `${head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Transfer-Encoding: chunked"])}FFFFFFFFFFFFFFFFFF\r\n${inner()}\r\n0\r\n\r\n`);
+  add(
+    "chunk size overflowing 64 bits",
+    `${head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Transfer-Encoding: chunked"])}FFFFFFFFFFFFFFFFFF\r\n${inner()}\r\n0\r\n\r\n`,
+  );
   add("chunk size that is not hex", `${head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Transfer-Encoding: chunked"])}zz\r\n${inner()}\r\n0\r\n\r\n`);
   add("bare LF line endings", `POST /wx?${q()} HTTP/1.1\nHost: gw\nContent-Length: 0\nTransfer-Encoding: chunked\n\n0\n\n${inner()}`);
-  add("obs-fold continuation line", `POST /wx?${q()} HTTP/1.1\r\nHost: gw\r\nX-A: a\r\n Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n${inner()}`);
-  add("NUL in a header value", `${head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "X-A: a\u0000Transfer-Encoding: chunked", "Content-Length: 5"])}0\r\n\r\n${inner()}`);
+  add(
+    "obs-fold continuation line",
+    `POST /wx?${q()} HTTP/1.1\r\nHost: gw\r\nX-A: a\r\n Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n${inner()}`,
+  );
+  add(
+    "NUL in a header value",
+    `${head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "X-A: a\u0000Transfer-Encoding: chunked", "Content-Length: 5"])}0\r\n\r\n${inner()}`,
+  );
   return cases;
 }
 
 /** Odd Host headers, each on a health check and on a signed callback. */
 export function oddHostCases(): AbuseCase[] {
-  const hosts = ["a b", "\u00e4\u00b8\u00ad", ":80", "@evil.example", "evil.example#@gw", "gw.", "localhost:99999", "[::1", "[zz]", "a".repeat(2000), "gw\tx", "-", "..", "%2e"];
+  const hosts = [
+    "a b",
+    "\u00e4\u00b8\u00ad",
+    ":80",
+    "@evil.example",
+    "evil.example#@gw",
+    "gw.",
+    "localhost:99999",
+    "[::1",
+    "[zz]",
+    "a".repeat(2000),
+    "gw\tx",
+    "-",
+    "..",
+    "%2e",
+  ];
   const cases: AbuseCase[] = [];
   for (const host of hosts) {
     const shown = host.length > 20 ? `${host.slice(0, 8)}…(${host.length})` : host;
@@ -82,7 +150,8 @@ export function oddHostCases(): AbuseCase[] {
 export function targetCases(port: number): AbuseCase[] {
   const q = () => signedQuery().toString();
   const body = () => textXml(legit());
-  const post = (target: string, b = body()) => head([`POST ${target} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${b.length}`, "Connection: close"]) + b;
+  const post = (target: string, b = body()) =>
+    head([`POST ${target} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${b.length}`, "Connection: close"]) + b;
   return [
     { label: "absolute-form callback to another host", bytes: post(`http://evil.example/wx?${q()}`) },
     { label: "absolute-form callback with credentials", bytes: post(`http://user:pass@127.0.0.1:${port}/wx?${q()}`) },
@@ -107,8 +176,17 @@ export function oversizeCases(): AbuseCase[] {
   return [
     { label: "one 128 KB header", bytes: head(["GET /health HTTP/1.1", "Host: gw", `X-Big: ${"a".repeat(131_072)}`, "Connection: close"]) },
     { label: "2000 headers", bytes: head(["GET /health HTTP/1.1", "Host: gw", ...many, "Connection: close"]) },
-    { label: "Content-Length 100 MB, body not sent", bytes: head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", "Content-Length: 104857600", "Connection: close"]) },
-    { label: "2 MB body with Content-Length", bytes: head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${big.length}`, "Connection: close"]) + big },
-    { label: "2 MB chunked body", bytes: head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", "Transfer-Encoding: chunked", "Connection: close"]) + chunked },
+    {
+      label: "Content-Length 100 MB, body not sent",
+      bytes: head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", "Content-Length: 104857600", "Connection: close"]),
+    },
+    {
+      label: "2 MB body with Content-Length",
+      bytes: head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${big.length}`, "Connection: close"]) + big,
+    },
+    {
+      label: "2 MB chunked body",
+      bytes: head([`POST /wx?${q()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", "Transfer-Encoding: chunked", "Connection: close"]) + chunked,
+    },
   ];
 }

@@ -62,7 +62,13 @@ export async function startBackend(argv: string[], cwd: string, port: number, en
   };
   for (let i = 0; i < 400; i++) {
     if (proc.exitCode !== null) break;
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return { url, output: () => chunks.join(""), stop };
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { url, output: () => chunks.join(""), stop };
     await Bun.sleep(25); // waiting for a process to come up, not proving that something did not happen
   }
   await stop();

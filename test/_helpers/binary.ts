@@ -82,7 +82,10 @@ export async function startBinary(
   let healthy = false;
   for (let i = 0; i < 400 && !healthy; i++) {
     if (proc.exitCode !== null) break;
-    healthy = await fetch(health).then((r) => r.status === 200, () => false);
+    healthy = await fetch(health).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (!healthy) await Bun.sleep(25);
   }
   if (!healthy) {

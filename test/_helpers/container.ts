@@ -40,9 +40,20 @@ export interface Container {
 export function runContainer(image: string, extra: readonly string[] = []): Container {
   const name = `wxgw-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   podman([
-    "run", "-d", "--name", name, "--publish", "127.0.0.1::7080",
-    "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", "--health-interval", "disable",
-    ...extra, image,
+    "run",
+    "-d",
+    "--name",
+    name,
+    "--publish",
+    "127.0.0.1::7080",
+    "--ulimit",
+    "nofile=1024:1024",
+    "--ulimit",
+    "nproc=1024:1024",
+    "--health-interval",
+    "disable",
+    ...extra,
+    image,
   ]);
   const port = podman(["port", name, "7080/tcp"]).split(":").pop();
   return {
@@ -56,7 +67,13 @@ export function runContainer(image: string, extra: readonly string[] = []): Cont
 
 export async function waitHealthy(url: string, container: Container): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (await fetch(url).then((r) => r.status === 200, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return;
     await Bun.sleep(50);
   }
   throw new Error(`${url} never answered 200:\n${container.logs()}`);

@@ -4,7 +4,7 @@
  * shared table it is sent, finishes every claim it won with its own id as the reply, and reports how
  * many it claimed.
  */
-import { Found, SharedReplyTable, type SharedDedupMemory } from "../../src/workers/shared-reply-table";
+import { Found, type SharedDedupMemory, SharedReplyTable } from "../../src/workers/shared-reply-table";
 
 declare const self: Worker;
 

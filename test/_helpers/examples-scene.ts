@@ -6,13 +6,13 @@
  * OAuth2), plus a "capture" service of each kind whose backend keeps every forwarded body.
  */
 import { mkdirSync } from "node:fs";
-import type { ServiceKind } from "../../src/config/schema";
 import { join } from "node:path";
-import { AES_KEY, APP_ID, TOKEN, rawConfig, rawService } from "./config";
+import type { ServiceKind } from "../../src/config/schema";
+import { type Backend, copyExample, exec, GO_ENV, type Ran, startBackend } from "./backend-examples";
+import { compiledBinary, freePort, type RunningBinary, scratchDir, startBinary } from "./binary";
+import { AES_KEY, APP_ID, rawConfig, rawService, TOKEN } from "./config";
 import { startFakeWechat } from "./fake-wechat";
-import { compiledBinary, freePort, scratchDir, startBinary, type RunningBinary } from "./binary";
 import { quicktype } from "./generators";
-import { type Backend, type Ran, copyExample, exec, GO_ENV, startBackend } from "./backend-examples";
 
 export const haveGo = Bun.which("go") !== null;
 export const haveMypy = Bun.which("mypy") !== null;
@@ -112,7 +112,12 @@ export async function startExamplesScene(): Promise<ExamplesScene> {
   });
   const captureUrl = `http://127.0.0.1:${capture.port}`;
   const wecom = { "wx-params": { token: TOKEN, "aes-key": AES_KEY, "corp-id": "ww0123456789abcdef", "agent-id": "1000002" } };
-  const kinds: Record<ServiceKind, Record<string, unknown>> = { "official-account": {}, "channels-ec": shop, "mini-program": { kind: "mini-program" }, wecom: { kind: "wecom", ...wecom } };
+  const kinds: Record<ServiceKind, Record<string, unknown>> = {
+    "official-account": {},
+    "channels-ec": shop,
+    "mini-program": { kind: "mini-program" },
+    wecom: { kind: "wecom", ...wecom },
+  };
   for (const [prefix, { service: name, kind }] of Object.entries(CAPTURE)) {
     services.push(service(name, { ...kinds[kind], "msg-proxy-pass": `${captureUrl}/${prefix}`, "dedup-window-s": 0 }));
   }

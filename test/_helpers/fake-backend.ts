@@ -6,8 +6,9 @@
  * surface it stands behind: `startFakeBackend(prefix, { kind: "wecom" })`), and `stop()`
  * throws if any did not match — so every suite that forwards messages checks the contract too.
  */
-import Ajv from "ajv";
+
 import type { TSchema } from "@sinclair/typebox";
+import Ajv from "ajv";
 import type { ServiceKind } from "../../src/config/schema";
 import { schemaForPath } from "../../src/contract/index";
 

@@ -60,15 +60,26 @@ export function wechatRoutes(state: FakeState): Record<string, Route> {
   }
 
   /** wraps a route that needs a valid access_token */
-  const authed = (route: (call: FakeCall, appId: string) => Json): Route => (call) => {
-    const app = appOf(call);
-    return typeof app === "string" ? route(call, app) : app;
-  };
+  const authed =
+    (route: (call: FakeCall, appId: string) => Json): Route =>
+    (call) => {
+      const app = appOf(call);
+      return typeof app === "string" ? route(call, app) : app;
+    };
 
   const userInfo = (openid: string): Json =>
     state.opts.users?.[openid] ?? {
-      subscribe: 1, openid, language: "zh_CN", subscribe_time: 1700000000, unionid: `union-${openid}`, remark: "",
-      groupid: 0, tagid_list: [], subscribe_scene: "ADD_SCENE_QR_CODE", qr_scene: 0, qr_scene_str: "",
+      subscribe: 1,
+      openid,
+      language: "zh_CN",
+      subscribe_time: 1700000000,
+      unionid: `union-${openid}`,
+      remark: "",
+      groupid: 0,
+      tagid_list: [],
+      subscribe_scene: "ADD_SCENE_QR_CODE",
+      qr_scene: 0,
+      qr_scene_str: "",
     };
 
   return {
@@ -101,16 +112,27 @@ export function wechatRoutes(state: FakeState): Record<string, Route> {
       const token = `SNS_${next()}_${rand()}`;
       state.snsTokens.add(token);
       return {
-        access_token: token, expires_in: 7200, refresh_token: `RT_${rand()}`, openid: `openid-${code}`,
-        scope: code.includes("base") ? "snsapi_base" : "snsapi_userinfo", unionid: `union-openid-${code}`,
+        access_token: token,
+        expires_in: 7200,
+        refresh_token: `RT_${rand()}`,
+        openid: `openid-${code}`,
+        scope: code.includes("base") ? "snsapi_base" : "snsapi_userinfo",
+        unionid: `union-openid-${code}`,
       };
     },
     "/sns/userinfo": (call) => {
       const { access_token, openid } = call.query;
       if (!access_token || !state.snsTokens.has(access_token)) return err(40001, "invalid credential, access_token is invalid");
       return {
-        openid, nickname: `nick-${openid}`, sex: 0, province: "", city: "", country: "", privilege: [],
-        headimgurl: "https://thirdwx.qlogo.cn/mmopen/fake/132", unionid: `union-${openid}`,
+        openid,
+        nickname: `nick-${openid}`,
+        sex: 0,
+        province: "",
+        city: "",
+        country: "",
+        privilege: [],
+        headimgurl: "https://thirdwx.qlogo.cn/mmopen/fake/132",
+        unionid: `union-${openid}`,
       };
     },
     "/cgi-bin/qrcode/create": authed((call) => {

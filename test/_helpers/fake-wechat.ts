@@ -12,7 +12,7 @@
  *   const config = makeConfig({}, { "wx-api-base": fake.url });
  *   fake.failNext("/cgi-bin/user/info", { errcode: 40001, errmsg: "invalid credential" });
  */
-import { wechatRoutes, type FakeState } from "./fake-wechat-routes";
+import { type FakeState, wechatRoutes } from "./fake-wechat-routes";
 import { wecomRoutes } from "./fake-wecom-routes";
 
 export interface FakeCall {

@@ -6,7 +6,7 @@
  * https://developer.work.weixin.qq.com/document/path/91039 (gettoken), 90236 (message/send), 90196 (user/get)
  */
 import type { FakeCall } from "./fake-wechat";
-import { err, holderOf, ok, type FakeState, type Json, type Route } from "./fake-wechat-routes";
+import { err, type FakeState, holderOf, type Json, ok, type Route } from "./fake-wechat-routes";
 
 /** The key WeCom's tokens are kept under in the fake: `wecom:<corp-id>:<secret>`. */
 export const wecomTokenHolder = (corpId: string, secret: string) => `wecom:${corpId}:${secret}`;
@@ -15,11 +15,13 @@ export function wecomRoutes(state: FakeState): Record<string, Route> {
   const expiresIn = state.opts.expiresIn ?? 7200;
   const bodyOf = (call: FakeCall): Json => (typeof call.body === "object" && call.body !== null ? (call.body as Json) : {});
 
-  const authed = (route: (call: FakeCall) => Json): Route => (call) => {
-    const token = call.query.access_token;
-    if (!token) return err(41001, "access_token missing");
-    return holderOf(state, token) === null ? err(40014, "invalid access_token") : route(call);
-  };
+  const authed =
+    (route: (call: FakeCall) => Json): Route =>
+    (call) => {
+      const token = call.query.access_token;
+      if (!token) return err(41001, "access_token missing");
+      return holderOf(state, token) === null ? err(40014, "invalid access_token") : route(call);
+    };
 
   return {
     "/cgi-bin/gettoken": (call) => {

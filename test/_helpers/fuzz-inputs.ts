@@ -35,14 +35,60 @@ export interface Mutated {
 
 /** Values aimed at routing (MsgType, Event), integers and ids. */
 export const HOSTILE_VALUES = [
-  "..", ".", "../admin", "a/b", "%2e%2e", "&#46;&#46;", "&#x2e;", "", " ", "x".repeat(65), "事件", "a b", "a\\b", "CLICK?x=1", "#frag",
-  "1e400", "-0", "-1", "1.5", "0x10", "18446744073709551616123456789012345", "٣", "1\u0000", "NaN", "Infinity", "null", "true",
+  "..",
+  ".",
+  "../admin",
+  "a/b",
+  "%2e%2e",
+  "&#46;&#46;",
+  "&#x2e;",
+  "",
+  " ",
+  "x".repeat(65),
+  "事件",
+  "a b",
+  "a\\b",
+  "CLICK?x=1",
+  "#frag",
+  "1e400",
+  "-0",
+  "-1",
+  "1.5",
+  "0x10",
+  "18446744073709551616123456789012345",
+  "٣",
+  "1\u0000",
+  "NaN",
+  "Infinity",
+  "null",
+  "true",
 ];
 const JSON_VALUES = [
-  "1e400", "-1e400", "-0", "1.5", "-1", "123456789012345678901234567890", "0", "null", "true", "[]", "{}", '"abc"', '""', '".."', '"../x"',
-  '"1e3"', '"٣"', "[1,2]", '{"a":1}', '"\\u0000"', '"\\ud800"', "1E2", "0.0000001",
+  "1e400",
+  "-1e400",
+  "-0",
+  "1.5",
+  "-1",
+  "123456789012345678901234567890",
+  "0",
+  "null",
+  "true",
+  "[]",
+  "{}",
+  '"abc"',
+  '""',
+  '".."',
+  '"../x"',
+  '"1e3"',
+  '"٣"',
+  "[1,2]",
+  '{"a":1}',
+  '"\\u0000"',
+  '"\\ud800"',
+  "1E2",
+  "0.0000001",
 ];
-const UNICODE = ["\u0000", "\u0001", "\u202e", "\ufeff", "\ufffe", "\ud800", "\udc00", "😀", "中", "\r", "\r\n", "\u2028", "]]>", "<", "&", "\"", "\\"];
+const UNICODE = ["\u0000", "\u0001", "\u202e", "\ufeff", "\ufffe", "\ud800", "\udc00", "😀", "中", "\r", "\r\n", "\u2028", "]]>", "<", "&", '"', "\\"];
 const BYTES = [..."<>/&;![]\"'= a0{}:,\\", "\n", "\t"];
 const XML_FIELDS = ["MsgType", "Event", "CreateTime", "MsgId", "MsgID", "Count", "Scale", "EventKey", "FromUserName", "ToUserName", "Content"];
 const JSON_KEYS = ["order_id", "after_sale_order_id", "CreateTime", "Event", "MsgType", "pay_time", "product_id", "FromUserName", "status"];
@@ -67,7 +113,9 @@ const XML_MUTATIONS: Record<string, (r: Rng, s: string) => string> = {
     const field = r.pick(XML_FIELDS);
     const value = r.pick(HOSTILE_VALUES);
     const wrapped = r.next() < 0.5 ? `<![CDATA[${value}]]>` : value;
-    return s.includes(`<${field}>`) ? s.replace(new RegExp(`<${field}>[\\s\\S]*?</${field}>`), `<${field}>${wrapped}</${field}>`) : s.replace("</xml>", `<${field}>${wrapped}</${field}></xml>`);
+    return s.includes(`<${field}>`)
+      ? s.replace(new RegExp(`<${field}>[\\s\\S]*?</${field}>`), `<${field}>${wrapped}</${field}>`)
+      : s.replace("</xml>", `<${field}>${wrapped}</${field}></xml>`);
   },
   duplicate: (r, s) => {
     const field = r.pick(XML_FIELDS);
@@ -111,7 +159,11 @@ const JSON_MUTATIONS: Record<string, (r: Rng, s: string) => string> = {
   duplicate: (r, s) => s.replace("{", `{"${r.pick(JSON_KEYS)}":${r.pick(JSON_VALUES)},`).replace(/}\s*$/, `,"Event":${r.pick(['".."', '"e"', "1", "null"])}}`),
   nest: (r, s) => {
     const n = depth(r);
-    const [open, close] = r.pick([['{"a":', "}"], ["[", "]"], ['{"a":[', "]}"]]);
+    const [open, close] = r.pick([
+      ['{"a":', "}"],
+      ["[", "]"],
+      ['{"a":[', "]}"],
+    ]);
     return s.replace("{", `{"deep":${open.repeat(n)}1${close.repeat(n)},`);
   },
   proto: (_r, s) => s.replace("{", '{"__proto__":{"Event":".."},"constructor":{"prototype":{"x":1}},'),

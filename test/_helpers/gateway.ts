@@ -2,18 +2,19 @@
  * @module test/_helpers/gateway
  * Runs the real app in-process on a real socket (port 0), with a collecting logger.
  */
+
+import type { AppDeps } from "../../src/app";
 import { createApp } from "../../src/app";
+import type { LoadedConfig } from "../../src/config/load";
 import type { GatewayConfig } from "../../src/config/types";
+import { createGateway, type Gateway } from "../../src/gateway";
 import { createMemoryLogger, type Logger } from "../../src/obs/log";
 import { createMetrics } from "../../src/obs/metrics";
-import type { AppDeps } from "../../src/app";
-import { createGateway, type Gateway } from "../../src/gateway";
 import { createMemoryKvStore } from "../../src/store/kv";
 import { createMemoryTokenStore } from "../../src/store/memory-store";
+import type { Clock } from "../../src/util/clock";
 import { createWxApi } from "../../src/wxapi/client";
 import { createOAuthExchanger } from "../../src/wxapi/oauth2";
-import type { Clock } from "../../src/util/clock";
-import type { LoadedConfig } from "../../src/config/load";
 
 export interface TestGateway {
   readonly url: string;

@@ -76,6 +76,8 @@ export function compactXml(xml: string): string {
 
 /** The same document re-laid out with `layout`. */
 export function prettyXml(xml: string, layout: Layout): string {
-  const body = parse(xml).kids.map((k) => (typeof k === "string" ? "" : print(k, 0, layout))).join("");
+  const body = parse(xml)
+    .kids.map((k) => (typeof k === "string" ? "" : print(k, 0, layout)))
+    .join("");
   return `${layout.declaration ? `<?xml version="1.0" encoding="UTF-8"?>${layout.sep}` : ""}${body}${layout.sep}`;
 }

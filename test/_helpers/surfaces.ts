@@ -8,7 +8,7 @@
  *   expect(await openAnswer(res, push)).toContain("transfer_customer_service");
  */
 import { expect } from "bun:test";
-import { decrypt as wecomDecrypt, encrypt as wecomEncrypt, getSignature } from "@wecom/crypto";
+import { getSignature, decrypt as wecomDecrypt, encrypt as wecomEncrypt } from "@wecom/crypto";
 import type { ServiceKind } from "../../src/config/schema";
 import { createMessageCrypto } from "../../src/wechat/crypto";
 import { wechatSignature } from "../../src/wechat/signature";

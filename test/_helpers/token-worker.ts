@@ -10,11 +10,12 @@
  *
  * env: REDIS_URL + REDIS_PREFIX or TOKEN_CACHE_DIR, WX_API_BASE, APP_ID, APP_SECRET, LOCK_TTL_MS, START_AT, THEN_CALL
  */
+
+import type { ServiceConfig } from "../../src/config/types";
 import { createLogger } from "../../src/obs/log";
 import { createFileTokenStore } from "../../src/store/file-store";
 import { createRedisTokenStore } from "../../src/store/redis-store";
 import { createWxApi } from "../../src/wxapi/client";
-import type { ServiceConfig } from "../../src/config/types";
 
 const env = (name: string): string => {
   const v = process.env[name];

@@ -26,7 +26,14 @@ export async function workerOutput(proc: WorkerProcess): Promise<{ results: Work
   const [out, logs] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   await proc.exited;
   try {
-    return { results: out.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as WorkerResult), logs };
+    return {
+      results: out
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as WorkerResult),
+      logs,
+    };
   } catch {
     throw new Error(`worker printed no result: ${out}\n${logs}`);
   }

@@ -5,7 +5,7 @@
  */
 import { parseConfig } from "../../src/config/load";
 import { APP_ID, rawConfig, rawService } from "./config";
-import { startFakeWechat, type FakeWechat } from "./fake-wechat";
+import { type FakeWechat, startFakeWechat } from "./fake-wechat";
 import { startWiredGateway, type TestGateway } from "./gateway";
 
 export const ADMIN = "adm-token-1";
@@ -85,7 +85,12 @@ export function startEndpoints(top: Record<string, unknown> = {}): EndpointsSetu
     wechat,
     gw,
     get: (path, query) => fetch(url(path, query), { headers: AUTH }),
-    postForm: (path, form) => fetch(url(path), { method: "POST", headers: { ...AUTH, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form).toString() }),
+    postForm: (path, form) =>
+      fetch(url(path), {
+        method: "POST",
+        headers: { ...AUTH, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(form).toString(),
+      }),
     postJson: (path, body) => fetch(url(path), { method: "POST", headers: { ...AUTH, "content-type": "application/json" }, body: JSON.stringify(body) }),
     [Symbol.dispose]() {
       gw.stop();

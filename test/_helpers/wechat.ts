@@ -3,9 +3,10 @@
  * Builds callbacks the way WeChat sends them: signed query strings, message XML, and (safe mode)
  * the encrypted envelope with msg_signature.
  */
-import { wechatSignature } from "../../src/wechat/signature";
+
 import { createMessageCrypto } from "../../src/wechat/crypto";
 import { extractXmlEncrypt } from "../../src/wechat/envelope";
+import { wechatSignature } from "../../src/wechat/signature";
 import { TOKEN } from "./config";
 
 let nonceCounter = 0;
@@ -86,7 +87,13 @@ export function aesQuery(encrypt: string, opts: SignedQueryOptions & { msgToken?
  * `<Encrypt>` of `xml` (pass a different `visibleXml` to show which one the gateway trusts).
  */
 export function compatibleCallback(
-  base: string, path: string, xml: string, aesKey: string, appId: string, opts: SignedQueryOptions = {}, visibleXml = xml,
+  base: string,
+  path: string,
+  xml: string,
+  aesKey: string,
+  appId: string,
+  opts: SignedQueryOptions = {},
+  visibleXml = xml,
 ): Request {
   const encrypt = createMessageCrypto(aesKey, appId).encrypt(xml);
   const body = visibleXml.replace(/<\/xml>\s*$/, `<Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`);

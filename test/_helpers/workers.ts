@@ -6,8 +6,9 @@
  * worker has the ones a test asks for. A message and its retries sent on connections of different
  * workers are then sure to be handled by different worker threads.
  */
-import { keepAliveConnection, type KeepAliveConnection } from "./keep-alive";
-import { startBinary, type RunningBinary } from "./binary";
+
+import { type RunningBinary, startBinary } from "./binary";
+import { type KeepAliveConnection, keepAliveConnection } from "./keep-alive";
 
 export const TEST_HOOKS = { WXGW_TEST_HOOKS: "1" };
 

@@ -3,13 +3,14 @@
  * A WeChat client wired to a fake WeChat: the config's service, a chosen token store, a collecting
  * logger and an optional fake clock (`clock`, test/_helpers/fake-timers), so token tests read as what they check.
  */
-import { makeConfig } from "./config";
-import type { FakeWechat } from "./fake-wechat";
+
 import type { GatewayConfig, ServiceConfig } from "../../src/config/types";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createMemoryTokenStore } from "../../src/store/memory-store";
 import type { TokenStore } from "../../src/store/token-store";
 import { createWxApi, type WxApi, type WxApiDeps } from "../../src/wxapi/client";
+import { makeConfig } from "./config";
+import type { FakeWechat } from "./fake-wechat";
 
 export const SECRET = "secret_value";
 

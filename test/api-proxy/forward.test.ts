@@ -17,7 +17,14 @@ describe("forwarding with the token swapped", () => {
     const body = JSON.stringify({ tag: { name: "广东" } });
     const res = await fetch(`${proxy.url}/cgi-bin/tags/create?x=%E4%B8%AD+1&access_token=${token}&empty=&flag`, {
       method: "POST",
-      headers: { "content-type": "application/json; charset=utf-8", "x-request-id": "r-1", "user-agent": "sdk/1.0", connection: "keep-alive, x-hop", "x-hop": "dropped", "proxy-authorization": "Basic dropped" },
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "x-request-id": "r-1",
+        "user-agent": "sdk/1.0",
+        connection: "keep-alive, x-hop",
+        "x-hop": "dropped",
+        "proxy-authorization": "Basic dropped",
+      },
       body,
     });
     expect(res.status).toBe(200);
@@ -56,7 +63,9 @@ describe("forwarding with the token swapped", () => {
 
   test("a request without a proxy token goes to wx-api-base unchanged: a caller's own token, or none", async () => {
     using proxy = startProxyGateway(proxyConfig(wechat.url));
-    const own = await (await fetch(`${wechat.url}/cgi-bin/token?grant_type=client_credential&appid=${APP_ID}&secret=${SECRET}`)).json() as { access_token: string };
+    const own = (await (await fetch(`${wechat.url}/cgi-bin/token?grant_type=client_credential&appid=${APP_ID}&secret=${SECRET}`)).json()) as {
+      access_token: string;
+    };
     const res = await fetch(`${proxy.url}/cgi-bin/user/info?openid=o-own&access_token=${own.access_token}`);
     expect(((await res.json()) as { openid: string }).openid).toBe("o-own");
     expect(lastCall("/cgi-bin/user/info").query.access_token).toBe(own.access_token);
@@ -81,10 +90,15 @@ describe("forwarding with the token swapped", () => {
     const token = await proxyTokenOf(proxy);
     const zipped = gzipSync(JSON.stringify({ errcode: 45009, errmsg: "reach max api daily quota limit" }));
     wechat.scriptNext("/cgi-bin/message/mass/sendall", { raw: zipped, contentType: "application/json", headers: { "content-encoding": "gzip" } });
-    const res = await rawRequest(proxy.port, `GET /cgi-bin/message/mass/sendall?access_token=${token} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n`);
+    const res = await rawRequest(
+      proxy.port,
+      `GET /cgi-bin/message/mass/sendall?access_token=${token} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n`,
+    );
     expect(res.text).toMatch(/content-encoding: gzip/i);
     expect(wechat.callsTo("/cgi-bin/message/mass/sendall").at(-1)!.headers.get("accept-encoding")).toBe("gzip");
-    expect(await counterLines(proxy.metrics, "wxgw_api_proxy_quota_exceeded_total")).toEqual(['wxgw_api_proxy_quota_exceeded_total{path="/cgi-bin/message/mass/sendall"} 1']);
+    expect(await counterLines(proxy.metrics, "wxgw_api_proxy_quota_exceeded_total")).toEqual([
+      'wxgw_api_proxy_quota_exceeded_total{path="/cgi-bin/message/mass/sendall"} 1',
+    ]);
   });
 
   test("without Accept-Encoding the caller gets an uncompressed answer (the proxy's client does not ask for gzip on its own)", async () => {
@@ -104,7 +118,9 @@ describe("forwarding with the token swapped", () => {
     expect(calls).toContain('wxgw_api_proxy_calls_total{path="/wxa/business/:id/get",errcode="45009"} 2');
     expect(calls).toContain('wxgw_api_proxy_calls_total{path="/cgi-bin/user/info",errcode="0"} 1');
     expect(calls).toContain('wxgw_api_proxy_calls_total{path="/cgi-bin/token",errcode="0"} 1');
-    expect(await counterLines(proxy.metrics, "wxgw_api_proxy_quota_exceeded_total")).toEqual(['wxgw_api_proxy_quota_exceeded_total{path="/wxa/business/:id/get"} 2']);
+    expect(await counterLines(proxy.metrics, "wxgw_api_proxy_quota_exceeded_total")).toEqual([
+      'wxgw_api_proxy_quota_exceeded_total{path="/wxa/business/:id/get"} 2',
+    ]);
   });
 
   test("an answer without a body (304) passes as it is, headers and status", async () => {
@@ -152,7 +168,11 @@ describe("40001/40014/42001 for an injected token", () => {
       wechat.failNext("/cgi-bin/message/custom/send", { errcode, errmsg: "token problem" });
       const fetches = wechat.tokenFetches;
       const body = JSON.stringify({ touser: "o-retry", msgtype: "text", text: { content: "hi" } });
-      const res = await fetch(`${proxy.url}/cgi-bin/message/custom/send?access_token=${token}`, { method: "POST", body, headers: { "content-type": "application/json" } });
+      const res = await fetch(`${proxy.url}/cgi-bin/message/custom/send?access_token=${token}`, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json" },
+      });
       expect(((await res.json()) as { errcode: number }).errcode).toBe(0);
       expect(wechat.tokenFetches).toBe(fetches + 1);
       const [failed, retried] = wechat.callsTo("/cgi-bin/message/custom/send").slice(-2);

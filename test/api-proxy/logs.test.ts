@@ -25,7 +25,15 @@ test("at trace level no log line shows a token, a proxy token, a ticket or a sec
   const lines = proxy.logs();
   const text = lines.join("\n");
   // the flows above did log (the check below is not vacuous)
-  for (const said of ["issued a proxy token", "force_refresh ignored", "token request refused", "renewing it and retrying once", "too large to keep", "unknown or expired proxy token", "request refused"]) {
+  for (const said of [
+    "issued a proxy token",
+    "force_refresh ignored",
+    "token request refused",
+    "renewing it and retrying once",
+    "too large to keep",
+    "unknown or expired proxy token",
+    "request refused",
+  ]) {
     expect(text).toContain(said);
   }
   const realTokens = new Set(wechat.calls.map((c) => c.query.access_token).filter((t): t is string => Boolean(t)));

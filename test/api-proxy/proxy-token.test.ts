@@ -1,17 +1,17 @@
 import { describe, expect, test } from "bun:test";
 import { proxyAccounts } from "../../src/api-proxy/accounts";
 import { createProxyTokens, isProxyToken, PROXY_TOKEN_TTL_S } from "../../src/api-proxy/proxy-token";
-import { fakeTimerClock } from "../_helpers/fake-timers";
-import { AES_KEY, makeConfig, rawConfig, rawService } from "../_helpers/config";
 import { parseConfig } from "../../src/config/load";
+import { AES_KEY, makeConfig, rawConfig, rawService } from "../_helpers/config";
+import { fakeTimerClock } from "../_helpers/fake-timers";
 
 const config = parseConfig(
-  rawConfig({}, {
-    services: [
-      rawService("a", "/a"),
-      rawService("b", "/b", { "wx-params": { token: "t", "app-id": "wxbbbbbbbbbbbbbbbb", "app-secret": "secret_b" } }),
-    ],
-  }),
+  rawConfig(
+    {},
+    {
+      services: [rawService("a", "/a"), rawService("b", "/b", { "wx-params": { token: "t", "app-id": "wxbbbbbbbbbbbbbbbb", "app-secret": "secret_b" } })],
+    },
+  ),
   "test",
   {},
 ).config;
@@ -103,12 +103,15 @@ describe("proxy tokens", () => {
 describe("accounts", () => {
   test("services without an app-secret or app-id have no account", () => {
     const c = parseConfig(
-      rawConfig({}, {
-        services: [
-          rawService("no-secret", "/x", { "wx-params": { token: "t", "app-id": "wx0000000000000001", "app-secret": "" } }),
-          rawService("no-id", "/y", { "wx-params": { token: "t", "app-secret": "s" } }),
-        ],
-      }),
+      rawConfig(
+        {},
+        {
+          services: [
+            rawService("no-secret", "/x", { "wx-params": { token: "t", "app-id": "wx0000000000000001", "app-secret": "" } }),
+            rawService("no-id", "/y", { "wx-params": { token: "t", "app-secret": "s" } }),
+          ],
+        },
+      ),
       "t",
       {},
     ).config;
@@ -116,7 +119,10 @@ describe("accounts", () => {
   });
 
   test("a WeCom app is an account (by corp-id, upstream wecom-api-base) only once wecom-api-base is known", () => {
-    const wecom = rawService("app", "/app", { kind: "wecom", "wx-params": { token: "t", "corp-id": "ww01", "agent-id": 1000002, "app-secret": "s", "aes-key": AES_KEY } });
+    const wecom = rawService("app", "/app", {
+      kind: "wecom",
+      "wx-params": { token: "t", "corp-id": "ww01", "agent-id": 1000002, "app-secret": "s", "aes-key": AES_KEY },
+    });
     const c = parseConfig(rawConfig({}, { services: [wecom] }), "t", {}).config;
     expect(accountsOf(c.services)).toEqual([]);
     const [account] = proxyAccounts(c.services, { wxApiBase: "http://wechat.invalid", wecomApiBase: "http://wecom.invalid" });

@@ -22,7 +22,12 @@ interface CoWechatApi {
   uploadMedia(file: Buffer, type: string, filename: string, mime: string): Promise<{ type: string; media_id: string }>;
   getMedia(mediaId: string): Promise<Buffer>;
 }
-type CoWechatApiClass = new (appid: string, secret: string, getToken?: () => Promise<SdkToken | null>, saveToken?: (t: SdkToken | null) => Promise<void>) => CoWechatApi;
+type CoWechatApiClass = new (
+  appid: string,
+  secret: string,
+  getToken?: () => Promise<SdkToken | null>,
+  saveToken?: (t: SdkToken | null) => Promise<void>,
+) => CoWechatApi;
 const WechatAPI = createRequire(import.meta.url)("co-wechat-api") as CoWechatApiClass;
 
 const wechat = startFakeWechat({ apps: { [APP_ID]: SECRET } });
@@ -49,7 +54,12 @@ wechat.on("/cgi-bin/media/get", (call) => {
 
 function sdkAt(url: string, store?: { token: SdkToken | null }): CoWechatApi {
   const api = store
-    ? new WechatAPI(APP_ID, SECRET, async () => store.token, async (t) => void (store.token = t))
+    ? new WechatAPI(
+        APP_ID,
+        SECRET,
+        async () => store.token,
+        async (t) => void (store.token = t),
+      )
     : new WechatAPI(APP_ID, SECRET);
   api.prefix = `${url}/cgi-bin/`; // the one change: the SDK's API base URL
   return api;

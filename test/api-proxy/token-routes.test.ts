@@ -8,7 +8,11 @@ afterAll(() => wechat.stop());
 
 const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, unknown> });
 const stablePost = (url: string, body: unknown) =>
-  fetch(`${url}/cgi-bin/stable_token`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  fetch(`${url}/cgi-bin/stable_token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 
 describe("GET /cgi-bin/token and POST /cgi-bin/stable_token", () => {
   test("answer WeChat's shape with a proxy token, never the real one", async () => {
@@ -133,7 +137,9 @@ describe("GET /cgi-bin/token and POST /cgi-bin/stable_token", () => {
     const res = await json(await fetch(`${proxy.url}/cgi-bin/user/info?openid=o&access_token=wxgw_${"A".repeat(47)}`));
     expect(res).toEqual({ status: 200, body: { errcode: 40001, errmsg: expect.stringContaining("invalid credential") } });
     expect(wechat.calls.length).toBe(calls);
-    expect(await counterLines(proxy.metrics, "wxgw_api_proxy_calls_total")).toContain('wxgw_api_proxy_calls_total{path="/cgi-bin/user/info",errcode="40001"} 1');
+    expect(await counterLines(proxy.metrics, "wxgw_api_proxy_calls_total")).toContain(
+      'wxgw_api_proxy_calls_total{path="/cgi-bin/user/info",errcode="40001"} 1',
+    );
   });
 });
 

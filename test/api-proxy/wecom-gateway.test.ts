@@ -4,8 +4,8 @@
  * `gettoken` at `wecom-api-base` with that app's Secret — two apps of one corp, two tokens.
  */
 import { afterAll, expect, test } from "bun:test";
-import { AES_KEY, TOKEN, rawService } from "../_helpers/config";
 import { proxyConfig, startProxyGateway } from "../_helpers/api-proxy";
+import { AES_KEY, rawService, TOKEN } from "../_helpers/config";
 import { startFakeWechat } from "../_helpers/fake-wechat";
 import { wecomTokenHolder } from "../_helpers/fake-wecom-routes";
 import { CORP_ID } from "../_helpers/surfaces";
@@ -13,8 +13,13 @@ import { CORP_ID } from "../_helpers/surfaces";
 const wechat = startFakeWechat();
 const wecom = startFakeWechat();
 const app = (name: string, agentId: string, secret: string) =>
-  rawService(name, `/${name}`, { kind: "wecom", "wx-params": { token: TOKEN, "aes-key": AES_KEY, "corp-id": CORP_ID, "agent-id": agentId, "app-secret": secret } });
-const proxy = startProxyGateway(proxyConfig(wechat.url, { "wecom-api-base": wecom.url, services: [app("sales", "1000002", "sales_secret"), app("hr", "1000003", "hr_secret")] }));
+  rawService(name, `/${name}`, {
+    kind: "wecom",
+    "wx-params": { token: TOKEN, "aes-key": AES_KEY, "corp-id": CORP_ID, "agent-id": agentId, "app-secret": secret },
+  });
+const proxy = startProxyGateway(
+  proxyConfig(wechat.url, { "wecom-api-base": wecom.url, services: [app("sales", "1000002", "sales_secret"), app("hr", "1000003", "hr_secret")] }),
+);
 afterAll(() => {
   proxy.stop();
   wechat.stop();
@@ -28,10 +33,18 @@ test("gettoken per app through the proxy; a call with the proxy token reaches We
   const [sales, hr] = [await tokenOf("sales_secret"), await tokenOf("hr_secret")];
   expect(sales).toMatchObject({ errcode: 0, errmsg: "ok", expires_in: expect.any(Number) });
   expect(String(sales.access_token)).toStartWith("wxgw_");
-  expect(wecom.callsTo("/cgi-bin/gettoken").map((c) => c.query.corpsecret).sort()).toEqual(["hr_secret", "sales_secret"]);
+  expect(
+    wecom
+      .callsTo("/cgi-bin/gettoken")
+      .map((c) => c.query.corpsecret)
+      .sort(),
+  ).toEqual(["hr_secret", "sales_secret"]);
   const realOf = (secret: string) => wecom.validTokens(wecomTokenHolder(CORP_ID, secret))[0]!;
 
-  expect(await json(await fetch(`${proxy.url}/cgi-bin/user/get?userid=zhangsan&access_token=${hr.access_token}`))).toMatchObject({ errcode: 0, userid: "zhangsan" });
+  expect(await json(await fetch(`${proxy.url}/cgi-bin/user/get?userid=zhangsan&access_token=${hr.access_token}`))).toMatchObject({
+    errcode: 0,
+    userid: "zhangsan",
+  });
   expect(wecom.callsTo("/cgi-bin/user/get").at(-1)!.query.access_token).toBe(realOf("hr_secret"));
   await fetch(`${proxy.url}/cgi-bin/user/get?userid=lisi&access_token=${sales.access_token}`);
   expect(wecom.callsTo("/cgi-bin/user/get").at(-1)!.query.access_token).toBe(realOf("sales_secret"));

@@ -29,16 +29,24 @@ wecom.on("/cgi-bin/gettoken", (call) =>
     : { json: { errcode: 40001, errmsg: "invalid secret" } },
 );
 wecom.on("/cgi-bin/user/get", (call) =>
-  call.query.access_token === `WECOM_${issued}` ? { json: { errcode: 0, errmsg: "ok", userid: call.query.userid } } : { json: { errcode: 40014, errmsg: "invalid access_token" } },
+  call.query.access_token === `WECOM_${issued}`
+    ? { json: { errcode: 0, errmsg: "ok", userid: call.query.userid } }
+    : { json: { errcode: 40014, errmsg: "invalid access_token" } },
 );
 
 function startWecomProxy() {
-  const config = makeConfig({}, {
-    services: [
-      rawService("oa", "/oa"),
-      rawService("app", "/app", { kind: "wecom", "wx-params": { token: "t", "corp-id": CORP_ID, "app-secret": CORP_SECRET, "aes-key": AES_KEY, "agent-id": 1000002 } }),
-    ],
-  });
+  const config = makeConfig(
+    {},
+    {
+      services: [
+        rawService("oa", "/oa"),
+        rawService("app", "/app", {
+          kind: "wecom",
+          "wx-params": { token: "t", "corp-id": CORP_ID, "app-secret": CORP_SECRET, "aes-key": AES_KEY, "agent-id": 1000002 },
+        }),
+      ],
+    },
+  );
   const { log, lines } = createMemoryLogger("trace");
   const store = createMemoryTokenStore();
   const tokens = createTokenManager({

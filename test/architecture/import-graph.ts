@@ -4,8 +4,9 @@
  * (type-only ones included: a type import still ties two modules' designs together) and `import("…")`
  * of every `.ts` file, as edges between files and between top-level folders, and the cycles in it.
  */
-import { Glob } from "bun";
+
 import { dirname, join, normalize } from "node:path";
+import { Glob } from "bun";
 
 /** file (relative to the root, `/`-separated) → the files it imports */
 export type ImportGraph = Map<string, Set<string>>;

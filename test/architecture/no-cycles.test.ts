@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { findCycles, folderGraph, folderOf, importSpecifiers, readImportGraph, type ImportGraph } from "./import-graph";
+import { findCycles, folderGraph, folderOf, type ImportGraph, importSpecifiers, readImportGraph } from "./import-graph";
 
 const SRC = resolve(import.meta.dir, "../../src");
 

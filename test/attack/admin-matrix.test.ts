@@ -6,10 +6,10 @@
  * Host; health-check is open under every Host.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { AUTH_RIGHT, AUTH_WRONG, GUARDED, hostVariants, pathVariants, rawFor, type HostVariant } from "../_helpers/admin-variants";
-import { startBinary, type RunningBinary } from "../_helpers/binary";
+import { AUTH_RIGHT, AUTH_WRONG, GUARDED, type HostVariant, hostVariants, pathVariants, rawFor } from "../_helpers/admin-variants";
+import { type RunningBinary, startBinary } from "../_helpers/binary";
 import { startFakeWechat } from "../_helpers/fake-wechat";
-import { bodyOf, rawRequest, type RawResponse } from "../_helpers/raw-http";
+import { bodyOf, type RawResponse, rawRequest } from "../_helpers/raw-http";
 import { rawEndpointsConfig } from "../_helpers/wechat-endpoints";
 
 const wechat = startFakeWechat();
@@ -72,7 +72,10 @@ describe("without the right token", () => {
 describe("with the right token", () => {
   test("the canonical path of every endpoint works under every Host", async () => {
     const probes = GUARDED.flatMap((t) =>
-      hosts.map((hv) => ({ label: `${t.name} | Host ${hv.label} ${hv.origin}`, request: rawFor(t, `${t.path}${t.query ? `?${t.query}` : ""}`, hv, AUTH_RIGHT) })),
+      hosts.map((hv) => ({
+        label: `${t.name} | Host ${hv.label} ${hv.origin}`,
+        request: rawFor(t, `${t.path}${t.query ? `?${t.query}` : ""}`, hv, AUTH_RIGHT),
+      })),
     );
     const answers = await sendAll(probes);
     const failed = answers.filter((a) => !is2xx(a.status));
@@ -99,7 +102,10 @@ describe("health-check", () => {
       ["/health", "/health/"].map((target) => ({ label: `${target} | Host ${hv.label} ${hv.origin}`, request: rawFor(health, target, hv, null) })),
     );
     const answers = await sendAll(probes);
-    expect(firstFew(answers.filter((a) => a.status !== 200 || bodyOf(a.text) !== "OK\n").map((a) => `${a.label} → ${a.status}`))).toEqual({ count: 0, first: [] });
+    expect(firstFew(answers.filter((a) => a.status !== 200 || bodyOf(a.text) !== "OK\n").map((a) => `${a.label} → ${a.status}`))).toEqual({
+      count: 0,
+      first: [],
+    });
   });
   test("HTTP/1.1 without a Host is refused by the server with 400, as RFC 9112 §3.2 requires", async () => {
     const res = await rawRequest(gw.port, "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");

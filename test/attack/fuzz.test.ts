@@ -12,20 +12,22 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startBinary, type RunningBinary } from "../_helpers/binary";
-import { AES_KEY, APP_ID, TOKEN, rawConfig, rawService } from "../_helpers/config";
-import { startFakeBackend, type Received } from "../_helpers/fake-backend";
+import { createMessageCrypto } from "../../src/wechat/crypto";
+import { type RunningBinary, startBinary } from "../_helpers/binary";
 import { CALLBACK_SAMPLES } from "../_helpers/callback-samples";
+import { AES_KEY, APP_ID, rawConfig, rawService, TOKEN } from "../_helpers/config";
+import { type Received, startFakeBackend } from "../_helpers/fake-backend";
 import { createRng, mutate, type Rng } from "../_helpers/fuzz-inputs";
 import { aesQuery, signedQuery } from "../_helpers/wechat";
-import { createMessageCrypto } from "../../src/wechat/crypto";
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const COUNT = Number(process.env.FUZZ_COUNT ?? 5000);
 const FIXTURES = join(import.meta.dir, "../fixtures");
 const XML_DOCS = [
   ...CALLBACK_SAMPLES.map((s) => s.xml),
-  ...readdirSync(join(FIXTURES, "xml")).filter((f) => f.endsWith(".xml")).map((f) => readFileSync(join(FIXTURES, "xml", f), "utf8")),
+  ...readdirSync(join(FIXTURES, "xml"))
+    .filter((f) => f.endsWith(".xml"))
+    .map((f) => readFileSync(join(FIXTURES, "xml", f), "utf8")),
 ];
 const JSON_DOCS = readdirSync(join(FIXTURES, "channels")).map((f) => readFileSync(join(FIXTURES, "channels", f), "utf8"));
 const SAFE = { token: TOKEN, "app-id": APP_ID, "app-secret": "secret_value", "aes-key": AES_KEY };
@@ -37,14 +39,17 @@ let gw: RunningBinary;
 beforeAll(async () => {
   const service = (name: string, extra: Record<string, unknown>) => rawService(name, `/${name}`, { "reply-timeout-ms": 2000, ...extra });
   gw = await startBinary(
-    rawConfig({}, {
-      services: [
-        service("plain", { "msg-proxy-pass": xmlBackend.url }),
-        service("safe", { "msg-proxy-pass": xmlBackend.url, "wx-params": SAFE }),
-        service("shop", { "msg-proxy-pass": shopBackend.url, "is-channels-ec": true }),
-        service("shopsafe", { "msg-proxy-pass": shopBackend.url, "is-channels-ec": true, "wx-params": SAFE }),
-      ],
-    }),
+    rawConfig(
+      {},
+      {
+        services: [
+          service("plain", { "msg-proxy-pass": xmlBackend.url }),
+          service("safe", { "msg-proxy-pass": xmlBackend.url, "wx-params": SAFE }),
+          service("shop", { "msg-proxy-pass": shopBackend.url, "is-channels-ec": true }),
+          service("shopsafe", { "msg-proxy-pass": shopBackend.url, "is-channels-ec": true, "wx-params": SAFE }),
+        ],
+      },
+    ),
     { env: { LOG_LEVEL: "warn" } },
   );
 }, 60_000);
@@ -80,7 +85,10 @@ function generate(r: Rng, n: number): Input {
     const at = r.int(encrypt.length);
     encrypt = encrypt.slice(0, at) + r.pick([..."A+/=9z"]) + encrypt.slice(at + (r.next() < 0.5 ? 1 : 0));
   }
-  const body = kind === "shopsafe" ? JSON.stringify({ ToUserName: "gh_shop", Encrypt: encrypt }) : `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
+  const body =
+    kind === "shopsafe"
+      ? JSON.stringify({ ToUserName: "gh_shop", Encrypt: encrypt })
+      : `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
   return { label, layoutOnly, path: kind === "envelope" ? "/safe" : `/${kind}`, query: aesQuery(encrypt, { nonce }), body };
 }
 
@@ -132,21 +140,25 @@ test(`fuzzed callbacks: no 5xx, no hang, only plain routes and digit ids forward
 
   const byStatus = new Map<number | string, number>();
   for (const o of outcomes) byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1);
-  console.log(`fuzz: answers ${JSON.stringify(Object.fromEntries(byStatus))}, forwarded ${xmlBackend.received.length} XML + ${shopBackend.received.length} Channels`);
+  console.log(
+    `fuzz: answers ${JSON.stringify(Object.fromEntries(byStatus))}, forwarded ${xmlBackend.received.length} XML + ${shopBackend.received.length} Channels`,
+  );
   const bad = outcomes.filter((o) => typeof o.status !== "number" || o.status >= 500);
   const show = (o: Outcome) => `${o.status} ${o.input.label} ${JSON.stringify(o.input.body.slice(0, 300))}`;
   expect({ seed: SEED, failures: bad.length, first: bad.slice(0, 5).map(show) }).toEqual({ seed: SEED, failures: 0, first: [] });
   const relaidOut = outcomes.filter((o) => o.input.layoutOnly);
-  expect(relaidOut.filter((o) => o.status !== 200).slice(0, 5).map(show)).toEqual([]);
+  expect(
+    relaidOut
+      .filter((o) => o.status !== 200)
+      .slice(0, 5)
+      .map(show),
+  ).toEqual([]);
   expect(relaidOut.length).toBeGreaterThan(0);
   // both sides of the parser were reached: many refused, many forwarded
   expect(byStatus.get(400) ?? 0).toBeGreaterThan(COUNT / 10);
   expect(byStatus.get(200) ?? 0).toBeGreaterThan(COUNT / 10);
 
-  const problems = [
-    ...xmlBackend.received.flatMap((g) => problemsOf(g, XML_IDS)),
-    ...shopBackend.received.flatMap((g) => problemsOf(g, SHOP_IDS)),
-  ];
+  const problems = [...xmlBackend.received.flatMap((g) => problemsOf(g, XML_IDS)), ...shopBackend.received.flatMap((g) => problemsOf(g, SHOP_IDS))];
   expect({ seed: SEED, problems: problems.slice(0, 10) }).toEqual({ seed: SEED, problems: [] });
 
   // alive and serving, and nothing was an internal error

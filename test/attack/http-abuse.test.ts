@@ -8,16 +8,18 @@
  * backend, each once.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { oddHostCases, oversizeCases, signedCallback, smugglingCases, targetCases, type AbuseCase } from "../_helpers/abuse-cases";
-import { startBinary, type RunningBinary } from "../_helpers/binary";
+import { type AbuseCase, oddHostCases, oversizeCases, signedCallback, smugglingCases, targetCases } from "../_helpers/abuse-cases";
+import { type RunningBinary, startBinary } from "../_helpers/binary";
 import { rawConfig } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
-import { rawRequest, statuses, type RawResponse } from "../_helpers/raw-http";
+import { type RawResponse, rawRequest, statuses } from "../_helpers/raw-http";
 
 const backend = startFakeBackend();
 let gw: RunningBinary;
 beforeAll(async () => {
-  gw = await startBinary(rawConfig({ "msg-proxy-pass": backend.url }, { "admin-token": "adm", "common-endpoints": { "health-check": "/health", metrics: "/metrics" } }));
+  gw = await startBinary(
+    rawConfig({ "msg-proxy-pass": backend.url }, { "admin-token": "adm", "common-endpoints": { "health-check": "/health", metrics: "/metrics" } }),
+  );
 }, 30_000);
 afterAll(async () => {
   await gw?.[Symbol.asyncDispose]();

@@ -60,8 +60,13 @@ function secretConfig(backendUrl: string, wechatUrl: string, cacheDir: string) {
       "token-cache-dir": cacheDir,
       "dont-append-userinfo": false,
       "common-endpoints": {
-        "health-check": "/health", "wx-user": "/user", "sns-auth2": "/sns-auth2", "tmpl-msg": "/tmpl-msg",
-        "sign-jsapi": "/sign-jsapi", "wx-api": "/wx-api", metrics: "/metrics",
+        "health-check": "/health",
+        "wx-user": "/user",
+        "sns-auth2": "/sns-auth2",
+        "tmpl-msg": "/tmpl-msg",
+        "sign-jsapi": "/sign-jsapi",
+        "wx-api": "/wx-api",
+        metrics: "/metrics",
       },
     },
   );
@@ -96,7 +101,8 @@ describe("secrets never in logs, error messages or response bodies", () => {
       expect(await send(plainCallback(gw.base, "/wx", textXml("plaintext to a safe-mode service"), signedQuery({ token: S.token })))).toBe(401);
       const garbage = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=";
       const badAes = new Request(`${gw.base}/wx?${aesQuery(garbage, { token: S.token })}`, {
-        method: "POST", body: `<xml><ToUserName><![CDATA[gh_test]]></ToUserName><Encrypt><![CDATA[${garbage}]]></Encrypt></xml>`,
+        method: "POST",
+        body: `<xml><ToUserName><![CDATA[gh_test]]></ToUserName><Encrypt><![CDATA[${garbage}]]></Encrypt></xml>`,
       });
       expect(await send(badAes)).toBe(400);
       expect(await send(aes(textXml("encrypted with another key"), "ZZZZZZs3cr3tQ3abcdefghijklmnopqrstuvwxyz012"))).toBe(400);
@@ -125,9 +131,15 @@ describe("secrets never in logs, error messages or response bodies", () => {
       fake.failNext("/cgi-bin/user/info", { errcode: 45009, errmsg: "reach max api daily quota limit" });
       expect(await send(`${gw.base}/user?s=svc&o=o2`, { headers: AUTH })).toBe(502);
       fake.failNext("/cgi-bin/ticket/getticket", { errcode: 40001, errmsg: "invalid credential" });
-      expect(await send(`${gw.base}/sign-jsapi`, { method: "POST", headers: AUTH, body: new URLSearchParams({ s: "svc", u: "http://a.example/p#x" }) })).toBe(200);
+      expect(await send(`${gw.base}/sign-jsapi`, { method: "POST", headers: AUTH, body: new URLSearchParams({ s: "svc", u: "http://a.example/p#x" }) })).toBe(
+        200,
+      );
       fake.failNext("/cgi-bin/message/template/send", { errcode: 40037, errmsg: "invalid template_id" });
-      await send(`${gw.base}/tmpl-msg`, { method: "POST", headers: { ...AUTH, "content-type": "application/json" }, body: JSON.stringify({ s: "svc", touser: "o1", template_id: "t", data: {} }) });
+      await send(`${gw.base}/tmpl-msg`, {
+        method: "POST",
+        headers: { ...AUTH, "content-type": "application/json" },
+        body: JSON.stringify({ s: "svc", touser: "o1", template_id: "t", data: {} }),
+      });
       fake.failNext("/cgi-bin/message/custom/send", { errcode: 45015, errmsg: "response out of time limit" });
       await send(`${gw.base}/wx-api/cgi-bin/message/custom/send?s=svc&access_token=${S.adminToken}`, { method: "POST", headers: AUTH, body: "{}" });
       expect(await send(`${gw.base}/metrics`, { headers: { authorization: `Bearer ${S.adminToken}x` } })).toBe(401);
@@ -154,7 +166,11 @@ describe("check-config and start-up problems never print a secret", () => {
   const run = (raw: unknown, env: Record<string, string> = {}) => {
     const file = join(scratchDir(), "conf.json");
     writeFileSync(file, JSON.stringify(raw));
-    const out = Bun.spawnSync([compiledBinary(), "check-config", "-c", file], { env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe" });
+    const out = Bun.spawnSync([compiledBinary(), "check-config", "-c", file], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     return { code: out.exitCode, text: out.stdout.toString() + out.stderr.toString() };
   };
   const good = () => secretConfig("http://127.0.0.1:9/biz", "http://127.0.0.1:9", "/tmp/wxgw-secrets-cache");
@@ -172,7 +188,10 @@ describe("check-config and start-up problems never print a secret", () => {
     ["admin-token as a number", (r) => (r["admin-token"] = 98765432109876)],
     ["token as a number", (r) => ((r.services as Array<Record<string, Record<string, unknown>>>)[0]!["wx-params"]!.token = 98765432109876)],
     ["a malformed aes-key", (r) => ((r.services as Array<Record<string, Record<string, unknown>>>)[0]!["wx-params"]!["aes-key"] = `${S.aesKey}!`)],
-    ["msg-proxy-pass with credentials, not http", (r) => ((r.services as Array<Record<string, unknown>>)[0]!["msg-proxy-pass"] = `ftp://${S.proxyUser}:${S.proxyPass}@b/x`)],
+    [
+      "msg-proxy-pass with credentials, not http",
+      (r) => ((r.services as Array<Record<string, unknown>>)[0]!["msg-proxy-pass"] = `ftp://${S.proxyUser}:${S.proxyPass}@b/x`),
+    ],
     ["a malformed redis URL with a password", (r) => (r["token-store"] = { type: "redis", url: `redis://:${S.redisPass}@127.0.0.1:notaport/0` })],
     ["a redis URL that is not redis://", (r) => (r["token-store"] = { type: "redis", url: `http://u:${S.redisPass}@h` })],
     ["wx-api-base with credentials, not http", (r) => (r["wx-api-base"] = `ftp://u:${S.wxPass}@h`)],

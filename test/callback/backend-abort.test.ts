@@ -59,7 +59,10 @@ describe("backend hard timeout on shared abort controllers", () => {
     aborts.release(fastLease);
     const lease = aborts.acquire();
     const hung = fetch(`${base}/hang`, { signal: lease.signal });
-    const err = await hung.then(() => null, (e: unknown) => e as Error);
+    const err = await hung.then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
     aborts.release(lease);
     const elapsed = performance.now() - started;
     expect(err?.name).toBe("TimeoutError");

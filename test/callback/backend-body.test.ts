@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { announcedSize } from "../../src/callback/backend-body";
-import { MAX_BACKEND_REPLY_BYTES, callBackend } from "../../src/callback/steps/forward";
+import { callBackend, MAX_BACKEND_REPLY_BYTES } from "../../src/callback/steps/forward";
 import { testRuntime } from "../_helpers/runtime";
 
 const route = { kind: "msg", type: "text", path: "/msg/text" } as const;
@@ -69,7 +69,9 @@ describe("backend answers", () => {
     const chunked = Bun.listen({
       hostname: "127.0.0.1",
       port: 0,
-      socket: { data: (s) => void (s.write(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${small.length.toString(16)}\r\n${small}\r\n0\r\n\r\n`), s.end()) },
+      socket: {
+        data: (s) => void (s.write(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${small.length.toString(16)}\r\n${small}\r\n0\r\n\r\n`), s.end()),
+      },
     });
     try {
       expect(await size(`http://127.0.0.1:${chunked.port}/`)).toBe("unknown");

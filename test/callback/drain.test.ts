@@ -5,15 +5,15 @@
  * 503; late replies' customer-service sends are waited for; the wait ends at its computed bound.
  */
 import { describe, expect, test } from "bun:test";
-import { makeConfig } from "../_helpers/config";
-import { fakeTimerClock, type FakeTimerClock } from "../_helpers/fake-timers";
-import { startFakeWechat } from "../_helpers/fake-wechat";
-import { plainCallback, textXml } from "../_helpers/wechat";
+import { backlogBoundMs } from "../../src/callback/drain";
+import type { GatewayConfig } from "../../src/config/types";
 import { createGateway } from "../../src/gateway";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createMetrics } from "../../src/obs/metrics";
-import type { GatewayConfig } from "../../src/config/types";
-import { backlogBoundMs } from "../../src/callback/drain";
+import { makeConfig } from "../_helpers/config";
+import { type FakeTimerClock, fakeTimerClock } from "../_helpers/fake-timers";
+import { startFakeWechat } from "../_helpers/fake-wechat";
+import { plainCallback, textXml } from "../_helpers/wechat";
 
 /** a backend that records each message's Content and answers only when the test releases it */
 function gatedBackend() {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { testRuntime } from "../_helpers/runtime";
-import { fly, type Flight, type FlightPlan, type FlightStep } from "../../src/callback/flight";
+import { type Flight, type FlightPlan, type FlightStep, fly } from "../../src/callback/flight";
 import type { WechatReply } from "../../src/wechat/reply";
+import { testRuntime } from "../_helpers/runtime";
 
 const msg = { MsgType: "text", Content: "hi" };
 const route = { kind: "msg", type: "text", path: "/msg/text" } as const;

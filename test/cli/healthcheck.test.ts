@@ -6,8 +6,8 @@ import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { healthcheck, localOrigin } from "../../src/cli/healthcheck";
-import { rawConfig } from "../_helpers/config";
 import { compiledBinary, scratchDir, startBinary } from "../_helpers/binary";
+import { rawConfig } from "../_helpers/config";
 
 const dir = scratchDir("wxgw-hc-");
 let n = 0;
@@ -84,7 +84,8 @@ describe("healthcheck", () => {
   test("the compiled executable: 0 against a running gateway, 1 once it has stopped", async () => {
     const run = scratchDir("wxgw-hc-bin-");
     const gw = await startBinary(rawConfig({}, { "listen-host": "0.0.0.0" }), { dir: run });
-    const check = () => Bun.spawnSync([compiledBinary(), "healthcheck", "-c", join(run, "conf.json")], { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } });
+    const check = () =>
+      Bun.spawnSync([compiledBinary(), "healthcheck", "-c", join(run, "conf.json")], { stdout: "pipe", stderr: "pipe", env: { PATH: process.env.PATH ?? "" } });
     const up = check();
     expect(up.stdout.toString()).toContain(`GET http://127.0.0.1:${gw.port}/health → 200`);
     expect(up.exitCode).toBe(0);

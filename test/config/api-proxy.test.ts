@@ -18,7 +18,23 @@ describe("api-proxy.listen", () => {
     expect(c.apiProxy).toEqual({ host: "127.0.0.1", port: 7090 });
   });
 
-  for (const bad of ["7090", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1", "256.1.1.1:7090", "[::1:7090", "[zz::1]:7090", "::1:7090", "http://127.0.0.1:7090", "a b:7090", "host_name:7090", "127.0.0.1:7090/x", "user@host:7090", ""]) {
+  for (const bad of [
+    "7090",
+    "127.0.0.1",
+    "127.0.0.1:",
+    "127.0.0.1:65536",
+    "127.0.0.1:-1",
+    "256.1.1.1:7090",
+    "[::1:7090",
+    "[zz::1]:7090",
+    "::1:7090",
+    "http://127.0.0.1:7090",
+    "a b:7090",
+    "host_name:7090",
+    "127.0.0.1:7090/x",
+    "user@host:7090",
+    "",
+  ]) {
     test(`"${bad}" → exit 3 naming api-proxy.listen`, () => {
       expect(parseListenAddress(bad)).toBeNull();
       const err = configErrorOf(rawConfig({}, { "api-proxy": { listen: bad } }));
@@ -32,7 +48,10 @@ describe("api-proxy.listen", () => {
     const byDefault = { ...rawConfig({}, { "api-proxy": { listen: "0.0.0.0:7080" } }) };
     delete byDefault["listen-port"];
     expect(configErrorOf(byDefault).path).toBe("api-proxy.listen");
-    expect(parseConfig(rawConfig({}, { "listen-port": 0, "api-proxy": { listen: "127.0.0.1:0" } }), "t", {}).config.apiProxy).toEqual({ host: "127.0.0.1", port: 0 });
+    expect(parseConfig(rawConfig({}, { "listen-port": 0, "api-proxy": { listen: "127.0.0.1:0" } }), "t", {}).config.apiProxy).toEqual({
+      host: "127.0.0.1",
+      port: 0,
+    });
   });
 
   test("wrong types are named by path", () => {

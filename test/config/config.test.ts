@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseConfig, loadConfig } from "../../src/config/load";
+import { loadConfig, parseConfig } from "../../src/config/load";
 import { configErrorOf, rawConfig, rawService } from "../_helpers/config";
 import goSample from "../fixtures/conf/go-sample.conf.json" with { type: "json" };
 
@@ -22,14 +22,20 @@ describe("defaults and resolution", () => {
     expect(c.wxApiBase).toBe("https://api.weixin.qq.com");
   });
   test("Channels shop services remember ids for 14400 s; token-cache-dir selects the file store", () => {
-    const c = parseConfig(rawConfig({ "is-channels-ec": true, "async-reply": true }, { "token-cache-dir": "/tmp/x", "dont-append-userinfo": false }), "t", {}).config;
+    const c = parseConfig(
+      rawConfig({ "is-channels-ec": true, "async-reply": true }, { "token-cache-dir": "/tmp/x", "dont-append-userinfo": false }),
+      "t",
+      {},
+    ).config;
     expect(c.services[0]!.dedupWindowS).toBe(14400);
     expect(c.services[0]!.asyncReply).toBe(false);
     expect(c.services[0]!.dontAppendUserinfo).toBe(true);
     expect(c.tokenStore).toEqual({ type: "file", dir: "/tmp/x" });
   });
   test("top-level defaults apply to services, service values win; WX_API_BASE overrides", () => {
-    const c = parseConfig(rawConfig({ "reply-timeout-ms": 1000 }, { "reply-timeout-ms": 3000, "dedup-window-s": 0, "wx-api-base": "http://a" }), "t", { WX_API_BASE: "http://127.0.0.1:9/" }).config;
+    const c = parseConfig(rawConfig({ "reply-timeout-ms": 1000 }, { "reply-timeout-ms": 3000, "dedup-window-s": 0, "wx-api-base": "http://a" }), "t", {
+      WX_API_BASE: "http://127.0.0.1:9/",
+    }).config;
     expect(c.services[0]!.replyTimeoutMs).toBe(1000);
     expect(c.services[0]!.dedupWindowS).toBe(0);
     expect(c.wxApiBase).toBe("http://127.0.0.1:9");
@@ -70,7 +76,11 @@ describe("rejected configs name the JSON path", () => {
     ["redirect-url without redirect-path", rawConfig({ "redirect-url": "http://b/r" }), "services[0].redirect-url"],
     ["short aes-key", rawConfig({ "wx-params": { token: "t", "aes-key": "short" } }), "services[0].wx-params.aes-key"],
     ["msg-proxy-pass not http", rawConfig({ "msg-proxy-pass": "ftp://x" }), "services[0].msg-proxy-pass"],
-    ["redirect-url not a URL", rawConfig({ "redirect-url": "nope", "listen-endpoints": { "service-path": "/wx", "redirect-path": "/r" } }), "services[0].redirect-url"],
+    [
+      "redirect-url not a URL",
+      rawConfig({ "redirect-url": "nope", "listen-endpoints": { "service-path": "/wx", "redirect-path": "/r" } }),
+      "services[0].redirect-url",
+    ],
     ["bad port", rawConfig({}, { "listen-port": 70000 }), "listen-port"],
     ["bad token-store", rawConfig({}, { "token-store": { type: "redis", url: "http://x" } }), "token-store"],
   ];

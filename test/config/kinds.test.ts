@@ -4,9 +4,9 @@
  * (exit 3 naming the key), and the defaults that follow from it.
  */
 import { describe, expect, test } from "bun:test";
-import { AES_KEY, TOKEN, configErrorOf, makeConfig, rawConfig } from "../_helpers/config";
 import { parseConfig } from "../../src/config/load";
 import { createProfile } from "../../src/profiles/index";
+import { AES_KEY, configErrorOf, makeConfig, rawConfig, TOKEN } from "../_helpers/config";
 
 const wecomParams = { token: TOKEN, "aes-key": AES_KEY, "corp-id": "ww0123456789abcdef", "agent-id": 1000002, "app-secret": "s" };
 
@@ -54,13 +54,38 @@ describe("kind", () => {
 
   const refused: Array<[string, Record<string, unknown>, string, RegExp]> = [
     ["an unknown kind", { kind: "mini_program" }, "services[0].kind", /./],
-    ["a WeCom service without aes-key", { kind: "wecom", "wx-params": { ...wecomParams, "aes-key": "" } }, "services[0].wx-params.aes-key", /required for kind wecom/],
-    ["a WeCom service without corp-id", { kind: "wecom", "wx-params": { ...wecomParams, "corp-id": undefined } }, "services[0].wx-params.corp-id", /required for kind wecom/],
-    ["a WeCom app-secret without agent-id", { kind: "wecom", "wx-params": { ...wecomParams, "agent-id": undefined } }, "services[0].wx-params.agent-id", /required with app-secret/],
+    [
+      "a WeCom service without aes-key",
+      { kind: "wecom", "wx-params": { ...wecomParams, "aes-key": "" } },
+      "services[0].wx-params.aes-key",
+      /required for kind wecom/,
+    ],
+    [
+      "a WeCom service without corp-id",
+      { kind: "wecom", "wx-params": { ...wecomParams, "corp-id": undefined } },
+      "services[0].wx-params.corp-id",
+      /required for kind wecom/,
+    ],
+    [
+      "a WeCom app-secret without agent-id",
+      { kind: "wecom", "wx-params": { ...wecomParams, "agent-id": undefined } },
+      "services[0].wx-params.agent-id",
+      /required with app-secret/,
+    ],
     ["a corp-id that could name another file", { kind: "wecom", "wx-params": { ...wecomParams, "corp-id": "../ww1" } }, "services[0].wx-params.corp-id", /./],
     ["a WeCom agent-id that is not digits", { kind: "wecom", "wx-params": { ...wecomParams, "agent-id": "app1" } }, "services[0].wx-params.agent-id", /./],
-    ["a Mini Program with a redirect-path", { kind: "mini-program", "listen-endpoints": { "service-path": "/mp", "redirect-path": "/oauth" } }, "services[0].listen-endpoints.redirect-path", /no OAuth2 redirect/],
-    ["a WeCom service with a redirect-url", { kind: "wecom", "wx-params": wecomParams, "redirect-url": "http://127.0.0.1/x" }, "services[0].redirect-url", /no OAuth2 redirect/],
+    [
+      "a Mini Program with a redirect-path",
+      { kind: "mini-program", "listen-endpoints": { "service-path": "/mp", "redirect-path": "/oauth" } },
+      "services[0].listen-endpoints.redirect-path",
+      /no OAuth2 redirect/,
+    ],
+    [
+      "a WeCom service with a redirect-url",
+      { kind: "wecom", "wx-params": wecomParams, "redirect-url": "http://127.0.0.1/x" },
+      "services[0].redirect-url",
+      /no OAuth2 redirect/,
+    ],
     ["is-channels-ec with another kind", { kind: "mini-program", "is-channels-ec": true }, "services[0].kind", /is-channels-ec is true/],
   ];
   test.each(refused)("%s is refused, naming the key", (_what, service, path, problem) => {

@@ -12,7 +12,18 @@ import { checkConfig } from "../../src/cli/check-config";
 import { maskUrl } from "../../src/config/mask";
 import { configErrorOf, rawConfig, rawService } from "../_helpers/config";
 
-const SECRETS = ["12345678901234", "TokSecret77", "AppSecret88", "AesSecret99", "AdminSecret55", "ProxyPw11", "RedisPw22", "RedirPw33", "BasePw44", "ProxyUser66"];
+const SECRETS = [
+  "12345678901234",
+  "TokSecret77",
+  "AppSecret88",
+  "AesSecret99",
+  "AdminSecret55",
+  "ProxyPw11",
+  "RedisPw22",
+  "RedirPw33",
+  "BasePw44",
+  "ProxyUser66",
+];
 
 const params = (p: Record<string, unknown>) => ({ "wx-params": { token: "t", "app-id": "wx1", ...p } });
 const withEndpoints = { "listen-endpoints": { "service-path": "/wx", "redirect-path": "/r" } };
@@ -27,14 +38,39 @@ describe("config errors never print a secret", () => {
     ["aes-key of the wrong shape", rawConfig(params({ "aes-key": "AesSecret99" })), "services[0].wx-params.aes-key", /43 base64/],
     ["wx-params given as a string", rawConfig({ "wx-params": "TokSecret77" }), "services[0].wx-params", /object/i],
     ["services given as an object", { services: { a: rawService("a", "/a", params({ "app-secret": "AppSecret88" })) } }, "services", /array/i],
-    ["msg-proxy-pass with credentials, not http", rawConfig({ "msg-proxy-pass": "ftp://ProxyUser66:ProxyPw11@backend/x" }), "services[0].msg-proxy-pass", /http\(s\) URL/],
-    ["msg-proxy-pass with credentials, no scheme", rawConfig({ "msg-proxy-pass": "ProxyUser66:ProxyPw11@backend:8080" }), "services[0].msg-proxy-pass", /http\(s\) URL/],
-    ["msg-proxy-pass with a password holding / and @", rawConfig({ "msg-proxy-pass": "http://ProxyUser66:Pr/oxy@Pw11@" }), "services[0].msg-proxy-pass", /http\(s\) URL/],
-    ["redirect-url with credentials, not http", rawConfig({ "redirect-url": "nope://u:RedirPw33@h", ...withEndpoints }), "services[0].redirect-url", /http\(s\) URL/],
+    [
+      "msg-proxy-pass with credentials, not http",
+      rawConfig({ "msg-proxy-pass": "ftp://ProxyUser66:ProxyPw11@backend/x" }),
+      "services[0].msg-proxy-pass",
+      /http\(s\) URL/,
+    ],
+    [
+      "msg-proxy-pass with credentials, no scheme",
+      rawConfig({ "msg-proxy-pass": "ProxyUser66:ProxyPw11@backend:8080" }),
+      "services[0].msg-proxy-pass",
+      /http\(s\) URL/,
+    ],
+    [
+      "msg-proxy-pass with a password holding / and @",
+      rawConfig({ "msg-proxy-pass": "http://ProxyUser66:Pr/oxy@Pw11@" }),
+      "services[0].msg-proxy-pass",
+      /http\(s\) URL/,
+    ],
+    [
+      "redirect-url with credentials, not http",
+      rawConfig({ "redirect-url": "nope://u:RedirPw33@h", ...withEndpoints }),
+      "services[0].redirect-url",
+      /http\(s\) URL/,
+    ],
     ["wx-api-base with credentials, not http", rawConfig({}, { "wx-api-base": "ftp://u:BasePw44@h" }), "wx-api-base", /https\?/],
     ["redis url that is not redis://", rawConfig({}, { "token-store": { type: "redis", url: "http://u:RedisPw22@h:6379" } }), "token-store", /./],
     ["malformed redis url", rawConfig({}, { "token-store": { type: "redis", url: "redis://u:RedisPw22@h:notaport/0" } }), "token-store.url", /redis URL/],
-    ["redis url with a password holding /", rawConfig({}, { "token-store": { type: "redis", url: "redis://:Redis/Pw22@h:x" } }), "token-store.url", /redis URL/],
+    [
+      "redis url with a password holding /",
+      rawConfig({}, { "token-store": { type: "redis", url: "redis://:Redis/Pw22@h:x" } }),
+      "token-store.url",
+      /redis URL/,
+    ],
   ];
   for (const [name, raw, path, expected] of cases) {
     test(name, () => {
@@ -69,12 +105,21 @@ describe("check-config summary", () => {
     const file = join(dir, "conf.json");
     const raw = rawConfig(
       {
-        "wx-params": { token: "TokSecret77", "app-id": "wx1", "app-secret": "AppSecret88", "aes-key": "AesSecret99AesSecret99AesSecret99AesSecret99".slice(0, 43) },
+        "wx-params": {
+          token: "TokSecret77",
+          "app-id": "wx1",
+          "app-secret": "AppSecret88",
+          "aes-key": "AesSecret99AesSecret99AesSecret99AesSecret99".slice(0, 43),
+        },
         "msg-proxy-pass": "http://ProxyUser66:ProxyPw11@127.0.0.1:9/be",
         "redirect-url": "http://u:RedirPw33@127.0.0.1:9/oauth",
         ...withEndpoints,
       },
-      { "admin-token": "AdminSecret55", "wx-api-base": "http://u:BasePw44@127.0.0.1:9", "token-store": { type: "redis", url: "redis://u:RedisPw22@127.0.0.1:6379/0" } },
+      {
+        "admin-token": "AdminSecret55",
+        "wx-api-base": "http://u:BasePw44@127.0.0.1:9",
+        "token-store": { type: "redis", url: "redis://u:RedisPw22@127.0.0.1:6379/0" },
+      },
     );
     writeFileSync(file, JSON.stringify(raw));
     const out = checkConfig(file);

@@ -8,9 +8,9 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import Ajv from "ajv";
 import { Type as t } from "@sinclair/typebox";
-import { exportContract, titledShapes, type JsonSchema } from "../../src/contract/export";
+import Ajv from "ajv";
+import { exportContract, type JsonSchema, titledShapes } from "../../src/contract/export";
 import { pathOf } from "../_helpers/contract";
 
 const { files, index } = exportContract();
@@ -49,7 +49,8 @@ describe("the export", () => {
         places.set(node.title as string, [...(places.get(node.title as string) ?? []), `${file}${at}`]);
       }
       for (const [name, property] of Object.entries((node.properties ?? {}) as Record<string, JsonSchema>)) {
-        const described = typeof property.description === "string" || (typeof property.$ref === "string" && typeof files.get(property.$ref)?.description === "string");
+        const described =
+          typeof property.description === "string" || (typeof property.$ref === "string" && typeof files.get(property.$ref)?.description === "string");
         expect({ file, field: `${at}/${name}`, described }).toEqual({ file, field: `${at}/${name}`, described: true });
       }
     }
@@ -99,7 +100,9 @@ describe("the export", () => {
     for (const file of files.keys()) expect(ajv.getSchema(file)).toBeDefined();
     for (const name of readdirSync(FORWARDED)) {
       const body = (await Bun.file(join(FORWARDED, name)).json()) as Record<string, unknown>;
-      const file = index.forwarded[pathOf(body)] ?? (name.startsWith("channels_") ? index.fallback.channelsEvent : index.fallback[body.MsgType === "event" ? "event" : "msg"]);
+      const file =
+        index.forwarded[pathOf(body)] ??
+        (name.startsWith("channels_") ? index.fallback.channelsEvent : index.fallback[body.MsgType === "event" ? "event" : "msg"]);
       const validate = ajv.getSchema(file)!;
       expect({ name, valid: validate({ ...body, userInfo: { subscribe: 1, openid: "o", tagid_list: [] }, userInfoError: "" }) }).toEqual({ name, valid: true });
       expect({ name, valid: validate({ ...body, CreateTime: String(body.CreateTime) }) }).toEqual({ name, valid: false });

@@ -8,12 +8,12 @@
 import { describe, expect, test } from "bun:test";
 import { Type as t } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import { channelsFields, fieldRoles, namesWith, xmlFields } from "../../src/contract/fields";
-import { count, idString } from "../../src/contract/common";
-import { forwardedSchemas, genericChannelsEventSchema, genericEventSchema } from "../../src/contract/index";
-import { parseInboundXml } from "../../src/wechat/message";
-import { toChannelsMessage } from "../../src/wechat/channels";
 import { buildMessageXml } from "../../src/cli/simulate";
+import { count, idString } from "../../src/contract/common";
+import { channelsFields, fieldRoles, namesWith, xmlFields } from "../../src/contract/fields";
+import { forwardedSchemas, genericChannelsEventSchema, genericEventSchema } from "../../src/contract/index";
+import { toChannelsMessage } from "../../src/wechat/channels";
+import { parseInboundXml } from "../../src/wechat/message";
 
 const sorted = (names: Iterable<string>) => [...names].sort();
 const xmlWith = (name: string, value: string) =>
@@ -22,7 +22,9 @@ const channelsWith = (name: string, raw: string) => `{"MsgType":"event","Event":
 
 describe("the fields SPEC §4.3 names, read off the schemas", () => {
   test("XML: CreateTime and the counts are integers; MsgId, MsgID and MsgDataId ids", () => {
-    expect(sorted(namesWith(xmlFields, "integer"))).toEqual(sorted(["CreateTime", "Scale", "Count", "TotalCount", "FilterCount", "SentCount", "ErrorCount", "ResultCount"]));
+    expect(sorted(namesWith(xmlFields, "integer"))).toEqual(
+      sorted(["CreateTime", "Scale", "Count", "TotalCount", "FilterCount", "SentCount", "ErrorCount", "ResultCount"]),
+    );
     expect(sorted(namesWith(xmlFields, "id"))).toEqual(["MsgDataId", "MsgID", "MsgId"]);
     expect(namesWith(xmlFields, "text-id").size).toBe(0);
   });
@@ -34,7 +36,10 @@ describe("the fields SPEC §4.3 names, read off the schemas", () => {
 
   test("a role is found in nested objects, arrays and unions; one name with two roles is an error", () => {
     const nested = t.Object({ a: t.Optional(t.Union([t.Object({ n: count("n") }), t.Null()])), list: t.Array(t.Object({ i: idString("i") })) });
-    expect([...fieldRoles([nested])]).toEqual([["n", "integer"], ["i", "id"]]);
+    expect([...fieldRoles([nested])]).toEqual([
+      ["n", "integer"],
+      ["i", "id"],
+    ]);
     expect(() => fieldRoles([nested, t.Object({ n: idString("n") })])).toThrow(/n is both integer and id/);
   });
 
@@ -82,5 +87,7 @@ describe("the schemas say what the parsers do", () => {
 
 test("simulate writes integers and ids bare, as WeChat does, and other digits in CDATA", () => {
   const xml = buildMessageXml({ CreateTime: "1700000000", MsgId: "7362551834723893410", TotalCount: "3", Content: "42" });
-  expect(xml).toBe("<xml><CreateTime>1700000000</CreateTime><MsgId>7362551834723893410</MsgId><TotalCount>3</TotalCount><Content><![CDATA[42]]></Content></xml>");
+  expect(xml).toBe(
+    "<xml><CreateTime>1700000000</CreateTime><MsgId>7362551834723893410</MsgId><TotalCount>3</TotalCount><Content><![CDATA[42]]></Content></xml>",
+  );
 });

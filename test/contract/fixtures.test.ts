@@ -12,7 +12,10 @@ import { toInboundMessage } from "../../src/wechat/message";
 import { parseWechatXml } from "../../src/wechat/xml";
 
 const FIXTURES = join(import.meta.dir, "../fixtures");
-const list = (dir: string, ext: string) => readdirSync(join(FIXTURES, dir)).filter((f) => f.endsWith(ext)).map((f) => f.slice(0, -ext.length));
+const list = (dir: string, ext: string) =>
+  readdirSync(join(FIXTURES, dir))
+    .filter((f) => f.endsWith(ext))
+    .map((f) => f.slice(0, -ext.length));
 const expected = (name: string) => Bun.file(join(FIXTURES, "forwarded", `${name}.json`)).json();
 const sent = (body: unknown) => JSON.parse(JSON.stringify(body)) as unknown;
 

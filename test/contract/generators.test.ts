@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeSchemas } from "../../src/cli/schema";
 import { exportContract } from "../../src/contract/export";
-import { GENERATOR_ARGS, json2ts, QUICKTYPE_OPTIONS, quicktype, type Generated } from "../_helpers/generators";
+import { GENERATOR_ARGS, type Generated, json2ts, QUICKTYPE_OPTIONS, quicktype } from "../_helpers/generators";
 
 const work = mkdtempSync(join(tmpdir(), "wxgw-generators-"));
 const schemaDir = join(work, "schema");
@@ -90,7 +90,10 @@ test("docs/backend.md shows the very commands run here", async () => {
   const page = await Bun.file(join(import.meta.dir, "../../docs/backend.md")).text();
   const shell = (args: string[]) => args.map((a) => (a.includes("#") ? `'${a}'` : a)).join(" ");
   expect(page).toContain(`npx json2ts ${shell(GENERATOR_ARGS.json2ts("schema", "wx-types.d.ts"))}\n`);
-  for (const [lang, out] of [["python", "wx_types.py"], ["go", "wx_types.go"]] as const) {
+  for (const [lang, out] of [
+    ["python", "wx_types.py"],
+    ["go", "wx_types.go"],
+  ] as const) {
     expect(page).toContain(`npx quicktype ${shell(GENERATOR_ARGS.quicktype(lang, "schema", out, QUICKTYPE_OPTIONS[lang]))}\n`);
   }
 });

@@ -5,20 +5,20 @@
  * schemaForPath's lookup rules.
  */
 import { describe, expect, test } from "bun:test";
-import Ajv from "ajv";
 import type { TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import Ajv from "ajv";
 import {
+  type BackendReply,
   backendReplySchema,
   channelsReplySchema,
   forwardedSchemas,
   genericChannelsEventSchema,
   genericEventSchema,
   genericMessageSchema,
+  type OAuth2Forward,
   oauth2ForwardSchema,
   schemaForPath,
-  type BackendReply,
-  type OAuth2Forward,
 } from "../../src/contract/index";
 import { normalizeReply } from "../../src/wechat/reply";
 import { walkSchemas } from "../_helpers/contract";

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Ajv from "ajv";
@@ -26,7 +26,11 @@ test("schema --out writes one file per type, the reply, OAuth2, and an index of 
   const surfaces = index.surfaces as Record<string, { forwarded: Record<string, string>; fallback: Record<string, string>; reply: string }>;
   expect(Object.keys(surfaces.wecom!.forwarded).sort()).toEqual(Object.keys(wecomSchemas).sort());
   expect(Object.keys(surfaces["mini-program"]!.forwarded).sort()).toEqual(Object.keys(miniProgramSchemas).sort());
-  expect([surfaces["mini-program"]!.reply, surfaces.wecom!.reply, surfaces.wecom!.fallback.event]).toEqual(["mini-program-reply.schema.json", "wecom-reply.schema.json", "wecom._generic.schema.json"]);
+  expect([surfaces["mini-program"]!.reply, surfaces.wecom!.reply, surfaces.wecom!.fallback.event]).toEqual([
+    "mini-program-reply.schema.json",
+    "wecom-reply.schema.json",
+    "wecom._generic.schema.json",
+  ]);
   for (const surface of Object.values(surfaces)) listed.push(...Object.values(surface.forwarded), ...Object.values(surface.fallback), surface.reply);
   for (const f of listed) {
     expect(files).toContain(f);
@@ -36,9 +40,25 @@ test("schema --out writes one file per type, the reply, OAuth2, and an index of 
   }
   expect(files.length).toBe(new Set(listed).size + 1);
   const mpText = ajv.getSchema(surfaces["mini-program"]!.forwarded["/msg/miniprogrampage"]!)!;
-  expect(mpText({ ToUserName: "gh", FromUserName: "o", CreateTime: 1, MsgType: "miniprogrampage", MsgId: "1", Title: "t", AppId: "wx1", PagePath: "p", ThumbUrl: "", ThumbMediaId: "" })).toBe(true);
+  expect(
+    mpText({
+      ToUserName: "gh",
+      FromUserName: "o",
+      CreateTime: 1,
+      MsgType: "miniprogrampage",
+      MsgId: "1",
+      Title: "t",
+      AppId: "wx1",
+      PagePath: "p",
+      ThumbUrl: "",
+      ThumbMediaId: "",
+    }),
+  ).toBe(true);
   const wecomReply = ajv.getSchema(surfaces.wecom!.reply)!;
-  expect([wecomReply({ type: "news", articles: [{ title: "t", description: "d", picUrl: "p", url: "u" }] }), wecomReply({ type: "music" })]).toEqual([true, false]);
+  expect([wecomReply({ type: "news", articles: [{ title: "t", description: "d", picUrl: "p", url: "u" }] }), wecomReply({ type: "music" })]).toEqual([
+    true,
+    false,
+  ]);
   const validate = ajv.getSchema(index.forwarded["/msg/text"])!;
   expect(validate({ ToUserName: "gh", FromUserName: "o", CreateTime: 1, MsgType: "text", Content: "hi", MsgId: "9223372036854775807" })).toBe(true);
   expect(validate({ ToUserName: "gh", FromUserName: "o", CreateTime: 1, MsgType: "text", Content: "hi", MsgId: 9223372036854775807 })).toBe(false);
@@ -56,5 +76,7 @@ test("the fake backend checks a body against its service kind's schema: a WeCom 
   expect(contractProblems("/msg/text", { ...text, AgentID: "1000002" }, "wecom")).toEqual([]);
   const xpay = { ToUserName: "gh", FromUserName: "o", CreateTime: 1, MsgType: "event", Event: "xpay_coin_pay_notify", OpenId: "o", Env: 0 };
   expect(contractProblems("/event/xpay_coin_pay_notify", xpay)).toEqual([]);
-  expect(contractProblems("/event/xpay_coin_pay_notify", xpay, "mini-program")).toContain("/event/xpay_coin_pay_notify / must have required property 'OutTradeNo'");
+  expect(contractProblems("/event/xpay_coin_pay_notify", xpay, "mini-program")).toContain(
+    "/event/xpay_coin_pay_notify / must have required property 'OutTradeNo'",
+  );
 });

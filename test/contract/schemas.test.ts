@@ -8,14 +8,18 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import Ajv from "ajv";
 import type { TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import Ajv from "ajv";
 import { forwardedSchemas, genericChannelsEventSchema, genericEventSchema, genericMessageSchema, schemaForPath } from "../../src/contract/index";
 import { pathOf, walkSchemas, without } from "../_helpers/contract";
 
 const FIXTURES = join(import.meta.dir, "../fixtures");
-const names = (dir: string, ext: string) => readdirSync(join(FIXTURES, dir)).filter((f) => f.endsWith(ext)).map((f) => f.slice(0, -ext.length)).sort();
+const names = (dir: string, ext: string) =>
+  readdirSync(join(FIXTURES, dir))
+    .filter((f) => f.endsWith(ext))
+    .map((f) => f.slice(0, -ext.length))
+    .sort();
 const xmlNames = names("xml", ".xml");
 const channelsNames = names("channels", ".json");
 type Body = Record<string, unknown>;
@@ -125,15 +129,18 @@ describe("mutated bodies fail", () => {
     expect(shakeCheck(without(shake, "ChosenBeacon"))).toBe(false);
   });
 
-  test.each(["event-user_get_card", "event-kf_switch_session", "event-card_pay_order", "event-qualification_verify_fail"])("%s without its own fields fails", async (name) => {
-    const body = await forwarded(name);
-    const own = Object.keys(body).filter((k) => !["ToUserName", "FromUserName", "CreateTime", "MsgType", "Event"].includes(k));
-    const schema = schemaOf(name, body);
-    expect(Value.Check(schema, body)).toBe(true);
-    expect(own.length).toBeGreaterThan(0);
-    expect(Value.Check(schema, without(body, own[0]!))).toBe(false);
-    expect(Value.Check(genericEventSchema, without(body, own[0]!))).toBe(true);
-  });
+  test.each(["event-user_get_card", "event-kf_switch_session", "event-card_pay_order", "event-qualification_verify_fail"])(
+    "%s without its own fields fails",
+    async (name) => {
+      const body = await forwarded(name);
+      const own = Object.keys(body).filter((k) => !["ToUserName", "FromUserName", "CreateTime", "MsgType", "Event"].includes(k));
+      const schema = schemaOf(name, body);
+      expect(Value.Check(schema, body)).toBe(true);
+      expect(own.length).toBeGreaterThan(0);
+      expect(Value.Check(schema, without(body, own[0]!))).toBe(false);
+      expect(Value.Check(genericEventSchema, without(body, own[0]!))).toBe(true);
+    },
+  );
 
   test("Channels ids as JSON numbers (what JSON.parse makes of the raw body) fail", async () => {
     for (const name of channelsNames.filter((n) => n !== "channels_ec_order_new")) {

@@ -6,11 +6,11 @@
  * bodies a careless parser would produce (64-bit ids as numbers, AgentID dropped) fail.
  */
 import { describe, expect, test } from "bun:test";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import Ajv from "ajv";
 import type { TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import Ajv from "ajv";
 import { jsonReplySchema, miniProgramSchemas } from "../../src/contract/mini-program";
 import { genericWecomBodySchema, wecomSchemas } from "../../src/contract/wecom";
 import { parseInboundXml } from "../../src/wechat/message";

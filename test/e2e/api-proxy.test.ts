@@ -21,7 +21,9 @@ beforeAll(() => {
 describe("compiled executable with api-proxy", () => {
   test("serves SDK token requests and API calls on its own port; logs show no token, proxy token or secret; SIGTERM exits 0", async () => {
     const port = await freePort();
-    await using gw = await startBinary(rawConfig({}, { "wx-api-base": wechat.url, "api-proxy": { listen: `127.0.0.1:${port}` } }), { env: { LOG_LEVEL: "trace" } });
+    await using gw = await startBinary(rawConfig({}, { "wx-api-base": wechat.url, "api-proxy": { listen: `127.0.0.1:${port}` } }), {
+      env: { LOG_LEVEL: "trace" },
+    });
     const proxy = `http://127.0.0.1:${port}`;
     const { access_token: token } = (await (await fetch(`${proxy}/cgi-bin/token?${tokenQuery()}`)).json()) as { access_token: string };
     expect(token).toStartWith("wxgw_");
@@ -54,6 +56,6 @@ describe("compiled executable with api-proxy", () => {
     writeFileSync(file, JSON.stringify(rawConfig({}, { "listen-port": await freePort(), "api-proxy": { listen: `127.0.0.1:${taken.port}` } })));
     const busy = Bun.spawn([binary, "-c", file], { cwd: dir, env: { PATH: process.env.PATH ?? "" }, stdout: "pipe", stderr: "pipe" });
     expect(await busy.exited).toBe(4);
-    expect(await new Response(busy.stdout).text() + (await new Response(busy.stderr).text())).toContain("api-proxy.listen");
+    expect((await new Response(busy.stdout).text()) + (await new Response(busy.stderr).text())).toContain("api-proxy.listen");
   });
 });

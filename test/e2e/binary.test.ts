@@ -3,12 +3,12 @@
  * exit 4 on a taken port, 413 for bodies over the server's bound, SIGTERM drains in-flight requests and exits 0.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { writeFileSync, existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { compiledBinary, scratchDir } from "../_helpers/binary";
 import { rawConfig } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
 import { plainCallback, textXml } from "../_helpers/wechat";
-import { compiledBinary, scratchDir } from "../_helpers/binary";
 
 const work = scratchDir("wxgw-e2e-");
 let binary = "";
@@ -78,14 +78,22 @@ describe("compiled executable", () => {
     writeFileSync(join(dir, ".env"), `CONF_FILE=${bad}\n`);
     const fromDotenv = Bun.spawnSync([binary, "check-config"], { cwd: dir, env: { PATH: process.env.PATH ?? "" }, stdout: "pipe", stderr: "pipe" });
     expect(fromDotenv.exitCode).toBe(0); // the embedded sample, not bad.json
-    const fromEnv = Bun.spawnSync([binary, "check-config"], { cwd: dir, env: { PATH: process.env.PATH ?? "", CONF_FILE: bad }, stdout: "pipe", stderr: "pipe" });
+    const fromEnv = Bun.spawnSync([binary, "check-config"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "", CONF_FILE: bad },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     expect(fromEnv.exitCode).toBe(3);
   });
 
   test("starts on the embedded sample when no config exists, and says so", async () => {
     expect(existsSync(join(work, "sample.conf.json"))).toBe(false);
     // the embedded sample listens on 7080; if something else holds it here (a benchmark), the gateway must exit 4
-    const taken = await fetch("http://127.0.0.1:7080/").then(() => true, () => false);
+    const taken = await fetch("http://127.0.0.1:7080/").then(
+      () => true,
+      () => false,
+    );
     const proc = Bun.spawn([binary], { cwd: work, env: { PATH: process.env.PATH ?? "" }, stdout: "pipe", stderr: "pipe" });
     if (taken) expect(await proc.exited).toBe(4);
     else {

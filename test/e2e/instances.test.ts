@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { APP_ID, rawService } from "../_helpers/config";
-import { startFakeBackend, type FakeBackend } from "../_helpers/fake-backend";
-import { startFakeWechat, type FakeWechat } from "../_helpers/fake-wechat";
-import { startInstances, type Instances } from "../_helpers/instances";
+import { type FakeBackend, startFakeBackend } from "../_helpers/fake-backend";
+import { type FakeWechat, startFakeWechat } from "../_helpers/fake-wechat";
+import { type Instances, startInstances } from "../_helpers/instances";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
 import { nextMsgId, signedQuery, textXml } from "../_helpers/wechat";
 
@@ -81,7 +81,9 @@ describeRedis("three gateway processes sharing one Redis", () => {
 
   test("100 concurrent wx-user calls spread over the three: WeChat issues one token", async () => {
     const answers = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => wxUser(gw.urls[i % 3]!, `oApi${i}`).then(async (r) => ({ status: r.status, body: (await r.json()) as { userInfo?: { openid?: string } } }))),
+      Array.from({ length: 100 }, (_, i) =>
+        wxUser(gw.urls[i % 3]!, `oApi${i}`).then(async (r) => ({ status: r.status, body: (await r.json()) as { userInfo?: { openid?: string } } })),
+      ),
     );
     answers.forEach((a, i) => {
       expect(a.status).toBe(200);

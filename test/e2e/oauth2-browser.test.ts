@@ -14,7 +14,6 @@ import { APP_ID, makeConfig } from "../_helpers/config";
 import { startFakeWechat } from "../_helpers/fake-wechat";
 import { startWiredGateway } from "../_helpers/gateway";
 
-
 interface Seen {
   readonly headers: Headers;
   readonly body: Record<string, unknown>;
@@ -64,7 +63,11 @@ function startScene() {
     ),
   );
   return {
-    backendSeen, landingCookies, codes, pages, gw,
+    backendSeen,
+    landingCookies,
+    codes,
+    pages,
+    gw,
     stop() {
       gw.stop();
       wechat.stop();
@@ -87,7 +90,9 @@ describeBrowser("OAuth2 in a real browser", () => {
     const { pages, gw, codes, backendSeen, landingCookies } = suite.scene;
     const redirectUri = encodeURIComponent(`${gw.url}/oauth/redirect`);
     // the authorize URL exactly as it goes into a menu (docs/endpoints.md)
-    await page.goto(`http://127.0.0.1:${pages.port}/connect/oauth2/authorize?appid=${APP_ID}&redirect_uri=${redirectUri}&response_type=code&scope=snsapi_base&state=menu1#wechat_redirect`);
+    await page.goto(
+      `http://127.0.0.1:${pages.port}/connect/oauth2/authorize?appid=${APP_ID}&redirect_uri=${redirectUri}&response_type=code&scope=snsapi_base&state=menu1#wechat_redirect`,
+    );
 
     // a redirect without a fragment keeps the previous one (RFC 9110 §10.2.2), hence #wechat_redirect here
     const landed = new URL(page.url());

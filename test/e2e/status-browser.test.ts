@@ -11,15 +11,14 @@ import { expect, test } from "bun:test";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Page } from "playwright-core";
-import { describeBrowser, useBrowser } from "../_helpers/browser";
 import { parseConfig } from "../../src/config/load";
+import { describeBrowser, useBrowser } from "../_helpers/browser";
 import { AES_KEY, APP_ID, rawConfig, rawService, TOKEN } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
 import { fakeTimerClock } from "../_helpers/fake-timers";
 import { startFakeWechat } from "../_helpers/fake-wechat";
 import { startWiredGateway } from "../_helpers/gateway";
 import { aesCallback, plainCallback, signedQuery, textXml } from "../_helpers/wechat";
-
 
 const ADMIN = "status-admin-token-7f3a";
 const SECRETS = {

@@ -1,8 +1,8 @@
-import { describe, expect, test, afterAll } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { makeConfig } from "../_helpers/config";
-import { startGateway } from "../_helpers/gateway";
 import { startFakeBackend } from "../_helpers/fake-backend";
-import { plainCallback, textXml, signedQuery } from "../_helpers/wechat";
+import { startGateway } from "../_helpers/gateway";
+import { plainCallback, signedQuery, textXml } from "../_helpers/wechat";
 
 const backend = startFakeBackend();
 // wx-user stands for the WeChat endpoints: a request without its parameters never reaches WeChat
@@ -25,7 +25,11 @@ describe("admin token", () => {
     expect(await res.text()).toBe("OK\n");
   });
   test("every other common endpoint needs the bearer token", async () => {
-    for (const [path, authorised] of [["/metrics", 200], ["/openapi.json", 200], ["/user", 400]] as const) {
+    for (const [path, authorised] of [
+      ["/metrics", 200],
+      ["/openapi.json", 200],
+      ["/user", 400],
+    ] as const) {
       const none = await fetch(`${gw.url}${path}`);
       expect(none.status).toBe(401);
       expect(await none.json()).toEqual({ code: 401, msg: "missing or wrong admin token" });
@@ -72,7 +76,10 @@ describe("metrics", () => {
 
 describe("openapi", () => {
   test("is an OpenAPI 3 document generated from the routes", async () => {
-    const doc = (await (await fetch(`${gw.url}/openapi.json`, { headers: auth })).json()) as { openapi: string; paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>> };
+    const doc = (await (await fetch(`${gw.url}/openapi.json`, { headers: auth })).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/wx", "/health", "/user"]));
     const names = doc.paths["/wx"]!.get!.parameters!.map((p) => p.name);

@@ -25,7 +25,8 @@ const requestPath = (key: EndpointKey) => (key === "wx-api" ? `${pathOf(key)}/cg
 const documentPath = (key: EndpointKey) => (key === "wx-api" ? `${pathOf(key)}/*` : pathOf(key));
 
 type Operation = { summary?: string; tags?: string[]; security?: unknown; parameters?: Array<{ name: string; in: string }>; requestBody?: unknown };
-const documentOf = async () => (await (await fetch(`${s.gw.url}${pathOf("openapi")}`, { headers: AUTH })).json()) as { paths: Record<string, Record<string, Operation>> };
+const documentOf = async () =>
+  (await (await fetch(`${s.gw.url}${pathOf("openapi")}`, { headers: AUTH })).json()) as { paths: Record<string, Record<string, Operation>> };
 
 describe("the registry", () => {
   test("has one entry per common-endpoints key, and the test setup configures them all", () => {

@@ -7,11 +7,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { parseConfig } from "../../src/config/load";
 import { GUARDED, type Target } from "../_helpers/admin-variants";
-import { AES_KEY, TOKEN, rawService } from "../_helpers/config";
+import { AES_KEY, rawService, TOKEN } from "../_helpers/config";
 import { startFakeWechat } from "../_helpers/fake-wechat";
 import { startWiredGateway } from "../_helpers/gateway";
 import { AGENT_ID, CORP_ID } from "../_helpers/surfaces";
-import { AUTH, PATHS, SHOP_APP_ID, rawEndpointsConfig } from "../_helpers/wechat-endpoints";
+import { AUTH, PATHS, rawEndpointsConfig, SHOP_APP_ID } from "../_helpers/wechat-endpoints";
 
 const wechat = startFakeWechat();
 const wecom = startFakeWechat();
@@ -19,7 +19,10 @@ const services = [
   rawService("svc", "/wx"),
   rawService("shop", "/shop", { kind: "channels-ec", "wx-params": { token: TOKEN, "app-id": SHOP_APP_ID, "app-secret": "shop_secret" } }),
   rawService("mp", "/mp", { kind: "mini-program" }),
-  rawService("wecom", "/wecom", { kind: "wecom", "wx-params": { token: TOKEN, "aes-key": AES_KEY, "corp-id": CORP_ID, "agent-id": AGENT_ID, "app-secret": "wecom_secret" } }),
+  rawService("wecom", "/wecom", {
+    kind: "wecom",
+    "wx-params": { token: TOKEN, "aes-key": AES_KEY, "corp-id": CORP_ID, "agent-id": AGENT_ID, "app-secret": "wecom_secret" },
+  }),
 ];
 const config = parseConfig(rawEndpointsConfig(wechat.url, { services, "wecom-api-base": wecom.url }), "test", {}).config;
 const gw = startWiredGateway(config);
@@ -40,28 +43,40 @@ const ACCOUNT_ONLY = GUARDED.filter((t) => ["wx-user", "wx-qr", "sns-auth2", "sh
 const SHOP_ONLY = GUARDED.filter((t) => t.name.startsWith("channels-ec-"));
 
 describe("an endpoint for another kind of service", () => {
-  test.each(ACCOUNT_ONLY.flatMap((t) => [[t.name, "mp", "mini-program", t], [t.name, "wecom", "wecom", t]] as const))(
-    "%s with s=%s → 400 naming the kind, nothing sent",
-    async (name, service, kind, target) => {
-      const calls = wechat.calls.length + wecom.calls.length;
-      const res = await ask(target, service);
-      expect(res.status).toBe(400);
-      expect(((await res.json()) as { msg: string }).msg).toBe(`service "${service}" is a ${kind}: ${name} is for Official Accounts`);
-      expect(wechat.calls.length + wecom.calls.length).toBe(calls);
-    },
-  );
+  test.each(
+    ACCOUNT_ONLY.flatMap(
+      (t) =>
+        [
+          [t.name, "mp", "mini-program", t],
+          [t.name, "wecom", "wecom", t],
+        ] as const,
+    ),
+  )("%s with s=%s → 400 naming the kind, nothing sent", async (name, service, kind, target) => {
+    const calls = wechat.calls.length + wecom.calls.length;
+    const res = await ask(target, service);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { msg: string }).msg).toBe(`service "${service}" is a ${kind}: ${name} is for Official Accounts`);
+    expect(wechat.calls.length + wecom.calls.length).toBe(calls);
+  });
 
-  test.each(SHOP_ONLY.flatMap((t) => [[t.name, "svc", "an official-account", t], [t.name, "mp", "a mini-program", t], [t.name, "wecom", "a wecom", t]] as const))(
-    "%s with s=%s → 400 naming the kind",
-    async (name, service, kind, target) => {
-      const res = await ask(target, service);
-      expect(res.status).toBe(400);
-      expect(((await res.json()) as { msg: string }).msg).toBe(`service "${service}" is ${kind}: ${name} is for Channels shops`);
-    },
-  );
+  test.each(
+    SHOP_ONLY.flatMap(
+      (t) =>
+        [
+          [t.name, "svc", "an official-account", t],
+          [t.name, "mp", "a mini-program", t],
+          [t.name, "wecom", "a wecom", t],
+        ] as const,
+    ),
+  )("%s with s=%s → 400 naming the kind", async (name, service, kind, target) => {
+    const res = await ask(target, service);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { msg: string }).msg).toBe(`service "${service}" is ${kind}: ${name} is for Channels shops`);
+  });
 
   test("the same endpoints still serve an Official Account and a Channels shop", async () => {
-    for (const target of [...ACCOUNT_ONLY, ...SHOP_ONLY]) expect([target.name, (await ask(target, target.query.includes("shop") ? "shop" : "svc")).status]).toEqual([target.name, 200]);
+    for (const target of [...ACCOUNT_ONLY, ...SHOP_ONLY])
+      expect([target.name, (await ask(target, target.query.includes("shop") ? "shop" : "svc")).status]).toEqual([target.name, 200]);
   });
 });
 
@@ -74,7 +89,9 @@ test("wx-api passes a WeCom app's call to wecom-api-base with the app's token", 
 });
 
 test("the OpenAPI document lists every kind's callback routes with its own query: WeCom's msg_signature and encrypted echostr, the Mini Program's signature", async () => {
-  const doc = (await (await fetch(`${gw.url}/openapi.json`, { headers: AUTH })).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; required?: boolean }> }>> };
+  const doc = (await (await fetch(`${gw.url}/openapi.json`, { headers: AUTH })).json()) as {
+    paths: Record<string, Record<string, { parameters?: Array<{ name: string; required?: boolean }> }>>;
+  };
   const params = (path: string, method: string) => (doc.paths[path]?.[method]?.parameters ?? []).map((p) => `${p.name}${p.required ? "" : "?"}`).sort();
   expect(params("/wecom", "get")).toEqual(["echostr", "msg_signature", "nonce", "timestamp"]);
   expect(params("/wecom", "post")).toEqual(["msg_signature", "nonce", "timestamp"]);
@@ -84,6 +101,8 @@ test("the OpenAPI document lists every kind's callback routes with its own query
 
 test("the status page shows a WeCom app's token from where it is kept (wecom-<corp-id>-<agent-id>)", async () => {
   await fetch(`${gw.url}${PATHS.wxApi}/cgi-bin/user/get?s=wecom&userid=lisi`, { headers: AUTH });
-  const data = (await (await fetch(`${gw.url}${PATHS.status}/data`, { headers: AUTH })).json()) as { services: Array<{ name: string; token: { state: string } }> };
+  const data = (await (await fetch(`${gw.url}${PATHS.status}/data`, { headers: AUTH })).json()) as {
+    services: Array<{ name: string; token: { state: string } }>;
+  };
   expect(data.services.find((s) => s.name === "wecom")!.token.state).toBe("valid");
 });

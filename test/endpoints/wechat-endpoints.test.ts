@@ -21,7 +21,7 @@ async function expectError(res: Response, status: number, extra: Record<string, 
 }
 
 describe("wx-qr", () => {
-  test("temp: QR_STR_SCENE, 30 s and scene \"0\" by default; the ticket url-encoded in the image URL", async () => {
+  test('temp: QR_STR_SCENE, 30 s and scene "0" by default; the ticket url-encoded in the image URL', async () => {
     s.wechat.scriptNext("/cgi-bin/qrcode/create", { json: { ticket: TICKET, expire_seconds: 30, url: "http://weixin.qq.com/q/kZgfwMTm72WWPkovabbI" } });
     const res = await s.get(PATHS.wxQr, { s: "svc", t: "temp" });
     expect(res.status).toBe(200);
@@ -41,16 +41,29 @@ describe("wx-qr", () => {
   test("temp with sceneid and e; forever: QR_LIMIT_STR_SCENE without expire_seconds", async () => {
     expect((await s.get(PATHS.wxQr, { s: "svc", t: "temp", sceneid: "invite:42", e: "600" })).status).toBe(200);
     expect(s.wechat.callsTo("/cgi-bin/qrcode/create").at(-1)!.body).toEqual({
-      expire_seconds: 600, action_name: "QR_STR_SCENE", action_info: { scene: { scene_str: "invite:42" } },
+      expire_seconds: 600,
+      action_name: "QR_STR_SCENE",
+      action_info: { scene: { scene_str: "invite:42" } },
     });
     const res = await s.get(PATHS.wxQr, { s: "svc", t: "forever", sceneid: "shop-7" });
     const body = (await res.json()) as { result: { ticketURL2ShowQrCode: string } };
     expect(body.result.ticketURL2ShowQrCode).toStartWith("https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQ");
-    expect(s.wechat.callsTo("/cgi-bin/qrcode/create").at(-1)!.body).toEqual({ action_name: "QR_LIMIT_STR_SCENE", action_info: { scene: { scene_str: "shop-7" } } });
+    expect(s.wechat.callsTo("/cgi-bin/qrcode/create").at(-1)!.body).toEqual({
+      action_name: "QR_LIMIT_STR_SCENE",
+      action_info: { scene: { scene_str: "shop-7" } },
+    });
   });
   test("bad or missing parameters → 400, unknown service → 404, nothing sent to WeChat", async () => {
     const before = s.wechat.callsTo("/cgi-bin/qrcode/create").length;
-    const bad: Array<Record<string, string>> = [{ s: "svc" }, { s: "svc", t: "later" }, { t: "temp" }, { s: "svc", t: "temp", e: "0" }, { s: "svc", t: "temp", e: "2592001" }, { s: "svc", t: "temp", e: "1h" }, { s: "svc", t: "temp", sceneid: "x".repeat(65) }];
+    const bad: Array<Record<string, string>> = [
+      { s: "svc" },
+      { s: "svc", t: "later" },
+      { t: "temp" },
+      { s: "svc", t: "temp", e: "0" },
+      { s: "svc", t: "temp", e: "2592001" },
+      { s: "svc", t: "temp", e: "1h" },
+      { s: "svc", t: "temp", sceneid: "x".repeat(65) },
+    ];
     for (const q of bad) {
       await expectError(await s.get(PATHS.wxQr, q), 400);
     }
@@ -68,7 +81,11 @@ describe("wx-user", () => {
     const res = await s.get(PATHS.wxUser, { s: "svc", o: "oUserA" });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toEqual({ code: 200, msg: "OK", userInfo: expect.objectContaining({ openid: "oUserA", subscribe: 1, unionid: "union-oUserA", tagid_list: [] }) });
+    expect(body).toEqual({
+      code: 200,
+      msg: "OK",
+      userInfo: expect.objectContaining({ openid: "oUserA", subscribe: 1, unionid: "union-oUserA", tagid_list: [] }),
+    });
     const call = s.wechat.callsTo("/cgi-bin/user/info").at(-1)!;
     expect(call.query).toMatchObject({ openid: "oUserA", lang: "zh_CN" });
     const calls = s.wechat.callsTo("/cgi-bin/user/info").length;
@@ -89,7 +106,13 @@ describe("sns-auth2", () => {
     const res = await s.get(PATHS.snsAuth2, { s: "svc", code: "base-code-1" });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toEqual({ code: 200, msg: "OK", openId: "openid-base-code-1", userInfo: expect.objectContaining({ openid: "openid-base-code-1", subscribe: 1 }), error: "" });
+    expect(body).toEqual({
+      code: 200,
+      msg: "OK",
+      openId: "openid-base-code-1",
+      userInfo: expect.objectContaining({ openid: "openid-base-code-1", subscribe: 1 }),
+      error: "",
+    });
     const exchange = s.wechat.callsTo("/sns/oauth2/access_token").at(-1)!;
     expect(exchange.query).toEqual({ appid: APP_ID, secret: "secret_value", code: "base-code-1", grant_type: "authorization_code" });
   });
@@ -133,7 +156,10 @@ describe("short-url", () => {
   });
   test("WeChat's refusal (the API is retired) → a clean 502 with errcode/errmsg", async () => {
     s.wechat.failNext("/cgi-bin/shorturl", { errcode: 48001, errmsg: "api unauthorized rid: 6531" });
-    const body = await expectError(await s.postForm(PATHS.shortUrl, { s: "svc", u: "https://example.com/" }), 502, { errcode: 48001, errmsg: "api unauthorized rid: 6531" });
+    const body = await expectError(await s.postForm(PATHS.shortUrl, { s: "svc", u: "https://example.com/" }), 502, {
+      errcode: 48001,
+      errmsg: "api unauthorized rid: 6531",
+    });
     expect(Object.keys(body).sort()).toEqual(["code", "errcode", "errmsg", "msg"]);
   });
   test("missing u → 400; unknown service → 404", async () => {
@@ -145,14 +171,21 @@ describe("short-url", () => {
 describe("tmpl-msg", () => {
   test("scalars become {value}, objects with value pass as is; url and mp become url and miniprogram", async () => {
     const res = await s.postJson(PATHS.tmplMsg, {
-      s: "svc", to: "oUserT", tid: "TMPL-1", url: "https://example.com/order/1", mp: { appid: "wxmini", pagepath: "pages/index" },
+      s: "svc",
+      to: "oUserT",
+      tid: "TMPL-1",
+      url: "https://example.com/order/1",
+      mp: { appid: "wxmini", pagepath: "pages/index" },
       data: { first: "Hello", amount: 12.5, paid: true, keyword1: { value: "A-1", color: "#173177" } },
     });
     expect(res.status).toBe(200);
     const answer = (await res.json()) as Record<string, unknown>;
     expect(answer).toEqual({ errcode: 0, errmsg: "ok", msgid: expect.any(Number) });
     expect(s.wechat.callsTo("/cgi-bin/message/template/send").at(-1)!.body).toEqual({
-      touser: "oUserT", template_id: "TMPL-1", url: "https://example.com/order/1", miniprogram: { appid: "wxmini", pagepath: "pages/index" },
+      touser: "oUserT",
+      template_id: "TMPL-1",
+      url: "https://example.com/order/1",
+      miniprogram: { appid: "wxmini", pagepath: "pages/index" },
       data: { first: { value: "Hello" }, amount: { value: "12.5" }, paid: { value: "true" }, keyword1: { value: "A-1", color: "#173177" } },
     });
   });
@@ -179,7 +212,10 @@ describe("tmpl-msg", () => {
     expect(s.wechat.callsTo("/cgi-bin/message/template/send").length).toBe(before);
     await expectError(await s.postJson(PATHS.tmplMsg, { s: "x", to: "o", tid: "T", data: { k: "v" } }), 404);
     s.wechat.failNext("/cgi-bin/message/template/send", { errcode: 40037, errmsg: "invalid template_id" });
-    await expectError(await s.postJson(PATHS.tmplMsg, { s: "svc", to: "o", tid: "T", data: { k: "v" } }), 502, { errcode: 40037, errmsg: "invalid template_id" });
+    await expectError(await s.postJson(PATHS.tmplMsg, { s: "svc", to: "o", tid: "T", data: { k: "v" } }), 502, {
+      errcode: 40037,
+      errmsg: "invalid template_id",
+    });
   });
 });
 
@@ -197,7 +233,9 @@ describe("sign-jsapi", () => {
     expect(appId).toBe(APP_ID);
     expect(nonce).toMatch(/^[A-Za-z0-9]{16}$/);
     expect(timestamp).toBeGreaterThanOrEqual(before);
-    const expected = createHash("sha1").update(`jsapi_ticket=${ticket}&noncestr=${nonce}&timestamp=${timestamp}&url=https://example.com/page?x=1`).digest("hex");
+    const expected = createHash("sha1")
+      .update(`jsapi_ticket=${ticket}&noncestr=${nonce}&timestamp=${timestamp}&url=https://example.com/page?x=1`)
+      .digest("hex");
     expect(signature).toBe(expected);
     expect(s.wechat.callsTo("/cgi-bin/ticket/getticket").at(-1)!.query.type).toBe("jsapi");
     const fetches = s.wechat.ticketFetches;
@@ -220,7 +258,8 @@ describe("channels-ec order and refund detail", () => {
     const res = await s.get(PATHS.order, { s: "shop", o: "3705115058471208928" });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      code: 200, msg: "OK",
+      code: 200,
+      msg: "OK",
       order: { order_id: "3705115058471208928", status: 20, order_detail: { product_infos: [{ product_id: 10000029995463, sku_id: "1918427718123456789" }] } },
     });
     const call = s.wechat.callsTo("/channels/ec/order/get").at(-1)!;
@@ -231,12 +270,16 @@ describe("channels-ec order and refund detail", () => {
   test("refund: after_sale_order_id → aftersaleOrder", async () => {
     const res = await s.get(PATHS.refund, { s: "shop", o: "4000000001234567890" });
     expect(await res.json()).toEqual({
-      code: 200, msg: "OK", aftersaleOrder: { after_sale_order_id: "4000000001234567890", status: "MERCHANT_PROCESSING", order_id: "3700000000000000001" },
+      code: 200,
+      msg: "OK",
+      aftersaleOrder: { after_sale_order_id: "4000000001234567890", status: "MERCHANT_PROCESSING", order_id: "3700000000000000001" },
     });
     expect(s.wechat.callsTo("/channels/ec/aftersale/getaftersaleorder").at(-1)!.body).toEqual({ after_sale_order_id: "4000000001234567890" });
   });
   test("an Official Account service → 400; non-digit id → 400; unknown → 404; WeChat error → 502", async () => {
-    await expectError(await s.get(PATHS.order, { s: "svc", o: "3705115058471208928" }), 400, { msg: 'service "svc" is an official-account: channels-ec-order-detail is for Channels shops' });
+    await expectError(await s.get(PATHS.order, { s: "svc", o: "3705115058471208928" }), 400, {
+      msg: 'service "svc" is an official-account: channels-ec-order-detail is for Channels shops',
+    });
     await expectError(await s.get(PATHS.refund, { s: "svc", o: "1" }), 400);
     await expectError(await s.get(PATHS.order, { s: "shop", o: "12ab" }), 400);
     await expectError(await s.get(PATHS.order, { s: "shop" }), 400);

@@ -3,9 +3,9 @@
  * admin token, the OpenAPI listing, the JS-SDK signature on WeChat's documented example.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { templateData } from "../../src/endpoints/tmpl-msg";
 import { signJsapi, stripFragment } from "../../src/wxapi/jsapi";
 import { showQrCodeUrl } from "../../src/wxapi/qrcode";
-import { templateData } from "../../src/endpoints/tmpl-msg";
 import { ADMIN, APP_ID, AUTH, PATHS, startEndpoints } from "../_helpers/wechat-endpoints";
 
 const s = startEndpoints();
@@ -13,7 +13,10 @@ afterAll(() => s[Symbol.dispose]());
 
 describe("wx-api pass-through", () => {
   test("GET: the WeChat path and query pass on, s and a caller's access_token do not; the answer comes back as is", async () => {
-    s.wechat.on("/cgi-bin/get_current_selfmenu_info", () => ({ raw: '{"is_menu_open":1,"selfmenu_info":{"button":[]}}', contentType: "application/json; encoding=utf-8" }));
+    s.wechat.on("/cgi-bin/get_current_selfmenu_info", () => ({
+      raw: '{"is_menu_open":1,"selfmenu_info":{"button":[]}}',
+      contentType: "application/json; encoding=utf-8",
+    }));
     const res = await fetch(`${s.gw.url}${PATHS.wxApi}/cgi-bin/get_current_selfmenu_info?s=svc&lang=en&access_token=forged`, { headers: AUTH });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json; encoding=utf-8");
@@ -27,7 +30,11 @@ describe("wx-api pass-through", () => {
   test("POST JSON (menu create): the body byte for byte, with its Content-Type", async () => {
     s.wechat.on("/cgi-bin/menu/create", () => ({ json: { errcode: 0, errmsg: "ok" } }));
     const menu = '{"button":[{"type":"view","name":"订单","url":"https://open.weixin.qq.com/connect/oauth2/authorize?appid=x#wechat_redirect"}]}';
-    const res = await fetch(`${s.gw.url}${PATHS.wxApi}/cgi-bin/menu/create?s=svc`, { method: "POST", headers: { ...AUTH, "content-type": "application/json" }, body: menu });
+    const res = await fetch(`${s.gw.url}${PATHS.wxApi}/cgi-bin/menu/create?s=svc`, {
+      method: "POST",
+      headers: { ...AUTH, "content-type": "application/json" },
+      body: menu,
+    });
     expect(await res.json()).toEqual({ errcode: 0, errmsg: "ok" });
     const call = s.wechat.callsTo("/cgi-bin/menu/create").at(-1)!;
     expect(call.method).toBe("POST");
@@ -51,7 +58,12 @@ describe("wx-api pass-through", () => {
     expect(seen?.name).toBe("logo.png");
     expect(seen?.text).toBe(content);
 
-    s.wechat.on("/cgi-bin/media/get", () => ({ raw: "\u0089PNG-bytes", contentType: "image/jpeg", status: 200, headers: { "content-disposition": 'attachment; filename="MEDIA_1.jpg"', "x-other": "dropped" } }));
+    s.wechat.on("/cgi-bin/media/get", () => ({
+      raw: "\u0089PNG-bytes",
+      contentType: "image/jpeg",
+      status: 200,
+      headers: { "content-disposition": 'attachment; filename="MEDIA_1.jpg"', "x-other": "dropped" },
+    }));
     const img = await fetch(`${s.gw.url}${PATHS.wxApi}/cgi-bin/media/get?s=svc&media_id=MEDIA_1`, { headers: AUTH });
     expect(img.headers.get("content-type")).toBe("image/jpeg");
     // the file name of a media download comes along; WeChat's other headers do not
@@ -69,7 +81,9 @@ describe("wx-api pass-through", () => {
     s.wechat.revokeTokens(APP_ID);
     const before = s.wechat.callsTo("/cgi-bin/message/custom/typing").length;
     const res = await fetch(`${s.gw.url}${PATHS.wxApi}/cgi-bin/message/custom/typing?s=svc`, {
-      method: "POST", headers: { ...AUTH, "content-type": "application/json" }, body: '{"touser":"oU","command":"Typing"}',
+      method: "POST",
+      headers: { ...AUTH, "content-type": "application/json" },
+      body: '{"touser":"oU","command":"Typing"}',
     });
     expect(await res.json()).toEqual({ errcode: 0, errmsg: "ok", echo: { touser: "oU", command: "Typing" } });
     const calls = s.wechat.callsTo("/cgi-bin/message/custom/typing").slice(before);
@@ -152,12 +166,19 @@ describe("pure parts", () => {
   });
   test("the #fragment is not signed", () => {
     const base = { ticket: "t", nonceStr: "n", timestamp: 1 };
-    expect(signJsapi({ ...base, url: "http://mp.weixin.qq.com?params=value#/a/b#c" })).toBe(signJsapi({ ...base, url: "http://mp.weixin.qq.com?params=value" }));
+    expect(signJsapi({ ...base, url: "http://mp.weixin.qq.com?params=value#/a/b#c" })).toBe(
+      signJsapi({ ...base, url: "http://mp.weixin.qq.com?params=value" }),
+    );
     expect(stripFragment("https://a.b/p?q=1#x")).toBe("https://a.b/p?q=1");
     expect(stripFragment("https://a.b/p")).toBe("https://a.b/p");
   });
   test("showqrcode URL encodes the ticket; template data conversion", () => {
     expect(showQrCodeUrl("a+b/c==")).toBe("https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=a%2Bb%2Fc%3D%3D");
-    expect(templateData({ a: 0, b: false, c: "", d: { value: 1, color: "#000" } })).toEqual({ a: { value: "0" }, b: { value: "false" }, c: { value: "" }, d: { value: 1, color: "#000" } });
+    expect(templateData({ a: 0, b: false, c: "", d: { value: 1, color: "#000" } })).toEqual({
+      a: { value: "0" },
+      b: { value: "false" },
+      c: { value: "" },
+      d: { value: 1, color: "#000" },
+    });
   });
 });

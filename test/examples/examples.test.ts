@@ -15,12 +15,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, comparable, exec, GO_ENV, only, writeGoRoundtrip } from "../_helpers/backend-examples";
+import { comparable, exec, GO_ENV, only, ROOT, writeGoRoundtrip } from "../_helpers/backend-examples";
 import { CALLBACK_SAMPLES } from "../_helpers/callback-samples";
 import { type ExamplesScene, haveGo, haveMypy, LANGS, startExamplesScene } from "../_helpers/examples-scene";
 
 const FIXTURES = join(ROOT, "test/fixtures");
-for (const [tool, have] of [["go (apt-get install golang-go)", haveGo], ["mypy (apt-get install mypy)", haveMypy]] as const) {
+for (const [tool, have] of [
+  ["go (apt-get install golang-go)", haveGo],
+  ["mypy (apt-get install mypy)", haveMypy],
+] as const) {
   if (!have && process.env.CI) throw new Error(`examples: ${tool} is missing; .ci/run installs it`);
   if (!have) console.warn(`examples: ${tool} is missing, its part of this test is skipped`);
 }
@@ -84,7 +87,10 @@ describe("every message and event type through each language's generated types",
     const samples = join(scene.work, "samples");
     mkdirSync(samples, { recursive: true });
     for (const s of CALLBACK_SAMPLES) writeFileSync(join(samples, `${s.name}.xml`), s.xml);
-    const files = (dir: string) => readdirSync(dir).filter((f) => /\.(xml|json)$/.test(f)).map((f) => join(dir, f));
+    const files = (dir: string) =>
+      readdirSync(dir)
+        .filter((f) => /\.(xml|json)$/.test(f))
+        .map((f) => join(dir, f));
     const messages = [
       ...[...files(join(FIXTURES, "xml")), ...files(samples)].map((f) => ["capture", f] as const),
       ...files(join(FIXTURES, "channels")).map((f) => ["capture-shop", f] as const),
@@ -102,7 +108,10 @@ describe("every message and event type through each language's generated types",
     const read = (file: string) => JSON.parse(readFileSync(join(scene.schemaDir, file), "utf8"));
     const index = read("index.json");
     items = scene.captured.map(({ kind, path, raw }) => {
-      const surface = index.surfaces[kind] ?? { forwarded: index.forwarded, fallback: kind === "channels-ec" ? { ...index.fallback, event: index.fallback.channelsEvent } : index.fallback };
+      const surface = index.surfaces[kind] ?? {
+        forwarded: index.forwarded,
+        fallback: kind === "channels-ec" ? { ...index.fallback, event: index.fallback.channelsEvent } : index.fallback,
+      };
       const own: string | undefined = surface.forwarded[path];
       const schema = read(own ?? surface.fallback[path.startsWith("/msg/") ? "msg" : "event"]);
       const body = JSON.parse(raw) as Record<string, unknown>;
@@ -115,10 +124,15 @@ describe("every message and event type through each language's generated types",
     const lines = [...items.map(({ type, body }) => ({ type, body })), { type: "TextMessage", body: wrong }].map((l) => JSON.stringify(l));
     const ran = await exec(argv, { env, stdin: `${lines.join("\n")}\n` });
     expect({ exitCode: ran.exitCode, stderr: ran.stderr }).toEqual({ exitCode: 0, stderr: "" });
-    const out = ran.stdout.trim().split("\n").map((l) => JSON.parse(l) as { body?: unknown; error?: string });
+    const out = ran.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { body?: unknown; error?: string });
     expect(out.length).toBe(items.length + 1);
     expect(out.at(-1)).toEqual({ error: expect.any(String) });
-    const lost = items.flatMap((item, i) => (Bun.deepEquals(comparable(out[i]!.body), item.expected) ? [] : [{ name: item.name, sent: item.expected, back: out[i] }]));
+    const lost = items.flatMap((item, i) =>
+      Bun.deepEquals(comparable(out[i]!.body), item.expected) ? [] : [{ name: item.name, sent: item.expected, back: out[i] }],
+    );
     expect(lost).toEqual([]);
   };
 
@@ -126,14 +140,18 @@ describe("every message and event type through each language's generated types",
     await roundTrip(["python3", join(ROOT, "test/examples/roundtrip.py")], { PYTHONPATH: scene.dirs.python });
   }, 30_000);
 
-  test.if(haveGo)("go: each body decodes into its generated struct and encodes back unchanged", async () => {
-    const dir = join(scene.work, "go-roundtrip");
-    writeGoRoundtrip(dir, [...new Set([...items.map((i) => i.type), "TextMessage"])]);
-    writeFileSync(join(dir, "wx_types.go"), readFileSync(join(scene.dirs.go, "wx_types.go")));
-    const build = await exec(["go", "build", "-o", "roundtrip", "."], { cwd: dir, env: GO_ENV });
-    expect({ exitCode: build.exitCode, stderr: build.stderr }).toEqual({ exitCode: 0, stderr: "" });
-    await roundTrip([join(dir, "roundtrip")], {});
-  }, 60_000);
+  test.if(haveGo)(
+    "go: each body decodes into its generated struct and encodes back unchanged",
+    async () => {
+      const dir = join(scene.work, "go-roundtrip");
+      writeGoRoundtrip(dir, [...new Set([...items.map((i) => i.type), "TextMessage"])]);
+      writeFileSync(join(dir, "wx_types.go"), readFileSync(join(scene.dirs.go, "wx_types.go")));
+      const build = await exec(["go", "build", "-o", "roundtrip", "."], { cwd: dir, env: GO_ENV });
+      expect({ exitCode: build.exitCode, stderr: build.stderr }).toEqual({ exitCode: 0, stderr: "" });
+      await roundTrip([join(dir, "roundtrip")], {});
+    },
+    60_000,
+  );
 
   test("typescript: tsc builds the example, each body satisfies its type from the packed package, an id as a number does not", async () => {
     const literal = (type: string, body: unknown) => `(${JSON.stringify(body)}) satisfies Contract.${type}`;

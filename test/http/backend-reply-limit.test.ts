@@ -5,10 +5,10 @@
  * the connection cancelled, and WeChat gets `success` with the reason logged.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { MAX_BACKEND_REPLY_BYTES } from "../../src/callback/steps/forward";
 import { makeConfig } from "../_helpers/config";
 import { startGateway } from "../_helpers/gateway";
 import { plainCallback, textXml } from "../_helpers/wechat";
-import { MAX_BACKEND_REPLY_BYTES } from "../../src/callback/steps/forward";
 
 const CHUNK = new Uint8Array(64 * 1024).fill(0x20); // JSON whitespace: a valid prefix of a JSON body forever
 

@@ -6,13 +6,13 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { connect, type Socket } from "node:net";
+import { createGateway } from "../../src/gateway";
+import { createMemoryLogger } from "../../src/obs/log";
+import { createMetrics } from "../../src/obs/metrics";
 import { makeConfig } from "../_helpers/config";
 import { fakeTimerClock } from "../_helpers/fake-timers";
 import { rawRequest } from "../_helpers/raw-http";
 import { signedQuery, textXml } from "../_helpers/wechat";
-import { createGateway } from "../../src/gateway";
-import { createMemoryLogger } from "../../src/obs/log";
-import { createMetrics } from "../../src/obs/metrics";
 
 const clock = fakeTimerClock();
 const { log, lines } = createMemoryLogger("info");
@@ -23,7 +23,10 @@ afterAll(() => server.stop(true));
 
 const target = () => `/wx?${signedQuery({ timestamp: String(Math.floor(clock.unixMs() / 1000)) })}`;
 const head = (framing: string) => `POST ${target()} HTTP/1.1\r\nHost: gw\r\n${framing}\r\nConnection: close\r\n\r\n`;
-const callbackLogs = () => lines().map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => String(l.msg).startsWith("callback "));
+const callbackLogs = () =>
+  lines()
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => String(l.msg).startsWith("callback "));
 
 /** waits (polling) for what a real socket brings, never for time to pass */
 async function until(cond: () => boolean): Promise<void> {

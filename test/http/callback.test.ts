@@ -1,10 +1,10 @@
-import { describe, expect, test, afterAll } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { wechatSignature } from "../../src/wechat/signature";
 import { makeConfig, TOKEN } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
-import { startGateway, startWiredGateway } from "../_helpers/gateway";
 import { fakeTimerClock } from "../_helpers/fake-timers";
+import { startGateway, startWiredGateway } from "../_helpers/gateway";
 import { eventXml, messageXml, nextMsgId, plainCallback, signedQuery, textXml } from "../_helpers/wechat";
-import { wechatSignature } from "../../src/wechat/signature";
 
 const backend = startFakeBackend();
 const gw = startGateway(makeConfig({ "msg-proxy-pass": backend.url, "reply-timeout-ms": 800 }));
@@ -22,7 +22,9 @@ async function until(cond: () => boolean): Promise<void> {
 const post = (xml: string, query = signedQuery()) => fetch(plainCallback(gw.url, "/wx", xml, query));
 const forwardedCount = () => backend.received.length;
 const dedupHits = async () =>
-  Number((await gw.metrics.registry.getMetricsAsJSON()).find((m) => m.name === "wxgw_dedup_hits_total")?.values.find((v) => v.labels.service === "svc")?.value ?? 0);
+  Number(
+    (await gw.metrics.registry.getMetricsAsJSON()).find((m) => m.name === "wxgw_dedup_hits_total")?.values.find((v) => v.labels.service === "svc")?.value ?? 0,
+  );
 
 describe("GET URL verification", () => {
   test("a correct signature echoes echostr", async () => {
@@ -95,14 +97,28 @@ describe("every reply type becomes WeChat XML", () => {
     [{ type: "text", msg: "a]]>b" }, ["<Content><![CDATA[a]]]]><![CDATA[>b]]></Content>"]],
     [{ type: "image", msg: "MEDIA1" }, ["<MsgType><![CDATA[image]]></MsgType>", "<Image><MediaId><![CDATA[MEDIA1]]></MediaId></Image>"]],
     [{ type: "voice", msg: "V1" }, ["<Voice><MediaId><![CDATA[V1]]></MediaId></Voice>"]],
-    [{ type: "video", msg: "VID", title: "标题", desc: "d" }, ["<Video><MediaId><![CDATA[VID]]></MediaId><Title><![CDATA[标题]]></Title><Description><![CDATA[d]]></Description></Video>"]],
     [
-      { type: "music", title: "t", desc: "d", musicUrl: "http://m/1.mp3", hqMusicUrl: "http://m/hq.mp3", thumbMediaId: "TH" },
-      ["<Music><Title><![CDATA[t]]></Title><Description><![CDATA[d]]></Description><MusicUrl><![CDATA[http://m/1.mp3]]></MusicUrl><HQMusicUrl><![CDATA[http://m/hq.mp3]]></HQMusicUrl><ThumbMediaId><![CDATA[TH]]></ThumbMediaId></Music>"],
+      { type: "video", msg: "VID", title: "标题", desc: "d" },
+      ["<Video><MediaId><![CDATA[VID]]></MediaId><Title><![CDATA[标题]]></Title><Description><![CDATA[d]]></Description></Video>"],
     ],
     [
-      { type: "news", articles: [{ title: "A", description: "B", picUrl: "http://p", url: "http://u" }, { title: "C", description: "D", picUrl: "", url: "" }] },
-      ["<ArticleCount>2</ArticleCount>", "<Articles><item><Title><![CDATA[A]]></Title><Description><![CDATA[B]]></Description><PicUrl><![CDATA[http://p]]></PicUrl><Url><![CDATA[http://u]]></Url></item><item>"],
+      { type: "music", title: "t", desc: "d", musicUrl: "http://m/1.mp3", hqMusicUrl: "http://m/hq.mp3", thumbMediaId: "TH" },
+      [
+        "<Music><Title><![CDATA[t]]></Title><Description><![CDATA[d]]></Description><MusicUrl><![CDATA[http://m/1.mp3]]></MusicUrl><HQMusicUrl><![CDATA[http://m/hq.mp3]]></HQMusicUrl><ThumbMediaId><![CDATA[TH]]></ThumbMediaId></Music>",
+      ],
+    ],
+    [
+      {
+        type: "news",
+        articles: [
+          { title: "A", description: "B", picUrl: "http://p", url: "http://u" },
+          { title: "C", description: "D", picUrl: "", url: "" },
+        ],
+      },
+      [
+        "<ArticleCount>2</ArticleCount>",
+        "<Articles><item><Title><![CDATA[A]]></Title><Description><![CDATA[B]]></Description><PicUrl><![CDATA[http://p]]></PicUrl><Url><![CDATA[http://u]]></Url></item><item>",
+      ],
     ],
     [{ type: "transfer_customer_service" }, ["<MsgType><![CDATA[transfer_customer_service]]></MsgType></xml>"]],
     [{ type: "transfer_customer_service", kfAccount: "kf1@test" }, ["<TransInfo><KfAccount><![CDATA[kf1@test]]></KfAccount></TransInfo>"]],
@@ -337,7 +353,9 @@ describe("echo mode (no msg-proxy-pass)", () => {
     expect(await send(eventXml("subscribe"))).toContain("Welcome");
     expect(await send(eventXml("CLICK", { EventKey: "K42" }))).toContain("event key K42 clicked");
     expect(await send(eventXml("VIEW", { EventKey: "http://x" }))).toBe("success");
-    expect(await send(messageXml({ ToUserName: "gh", FromUserName: "o", CreateTime: 1, MsgType: "location", Location_X: "1", MsgId: nextMsgId() }))).toBe("success");
+    expect(await send(messageXml({ ToUserName: "gh", FromUserName: "o", CreateTime: 1, MsgType: "location", Location_X: "1", MsgId: nextMsgId() }))).toBe(
+      "success",
+    );
   });
   test("URL verification works with the signature of the configured token", async () => {
     const q = new URLSearchParams({ timestamp: "1", nonce: "2", echostr: "e", signature: wechatSignature([TOKEN, "1", "2"]) });

@@ -3,12 +3,12 @@
  * plain and encrypted, forwarded to /event/<Event> with 64-bit ids as strings, answered "success"
  * unless the backend has a msg, and re-pushes absorbed for 14400 s.
  */
-import { describe, expect, test, afterAll } from "bun:test";
-import { AES_KEY, APP_ID, TOKEN, makeConfig } from "../_helpers/config";
+import { afterAll, describe, expect, test } from "bun:test";
+import { createMessageCrypto } from "../../src/wechat/crypto";
+import { AES_KEY, APP_ID, makeConfig, TOKEN } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
 import { startGateway, type TestGateway } from "../_helpers/gateway";
 import { aesQuery, channelsAesCallback, channelsCallback, signedQuery } from "../_helpers/wechat";
-import { createMessageCrypto } from "../../src/wechat/crypto";
 
 /** Above 2^53: JSON.parse would turn it into 3705115058471209000. */
 const ORDER_ID = "3705115058471208928";
@@ -26,7 +26,11 @@ const KNOWN: Array<[string, string, Record<string, unknown>]> = [
   ["channels_ec_order_pay", orderEvent("channels_ec_order_pay", ',"pay_time":1700000000'), { order_info: { order_id: ORDER_ID, pay_time: 1700000000 } }],
   ["channels_ec_order_cancel", orderEvent("channels_ec_order_cancel", ',"cancel_type":1'), { order_info: { order_id: ORDER_ID, cancel_type: 1 } }],
   ["channels_ec_order_confirm", orderEvent("channels_ec_order_confirm", ',"confirm_type":2'), { order_info: { order_id: ORDER_ID, confirm_type: 2 } }],
-  ["channels_ec_order_settle", orderEvent("channels_ec_order_settle", ',"settle_time":1700003600'), { order_info: { order_id: ORDER_ID, settle_time: 1700003600 } }],
+  [
+    "channels_ec_order_settle",
+    orderEvent("channels_ec_order_settle", ',"settle_time":1700003600'),
+    { order_info: { order_id: ORDER_ID, settle_time: 1700003600 } },
+  ],
   [
     "channels_ec_aftersale_update",
     aftersaleEvent("USER_WAIT_RETURN"),
@@ -56,7 +60,10 @@ const sendSafe = (json: string, opts = {}) => fetch(channelsAesCallback(safe.url
 /** distinct CreateTimes so tests never dedup each other */
 let time = 1_700_100_000;
 
-for (const [mode, send] of [["plain", sendPlain], ["encrypted", sendSafe]] as const) {
+for (const [mode, send] of [
+  ["plain", sendPlain],
+  ["encrypted", sendSafe],
+] as const) {
   describe(`${mode} Channels callbacks`, () => {
     for (const [event, json, fields] of KNOWN) {
       test(`${event} reaches /event/${event} with its ids digit for digit`, async () => {
@@ -77,7 +84,9 @@ for (const [mode, send] of [["plain", sendPlain], ["encrypted", sendSafe]] as co
     test("unknown events are forwarded too, ids still strings", async () => {
       const before = backend.received.length;
       await send(orderEvent("channels_ec_order_new", "", { time: ++time }));
-      await send(`{"ToUserName":"gh_shop","FromUserName":"oX","CreateTime":${++time},"MsgType":"event","Event":"product_spu_audit","product_id":10000101186231,"audit_info":{"product_id":7308411928340332553}}`);
+      await send(
+        `{"ToUserName":"gh_shop","FromUserName":"oX","CreateTime":${++time},"MsgType":"event","Event":"product_spu_audit","product_id":10000101186231,"audit_info":{"product_id":7308411928340332553}}`,
+      );
       const got = backend.received.slice(before);
       expect(got.map((r) => r.path)).toEqual(["/event/channels_ec_order_new", "/event/product_spu_audit"]);
       expect(got[0]!.body.order_info).toEqual({ order_id: ORDER_ID });

@@ -5,19 +5,16 @@
  * in-process through app.handle.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { routableRequest } from "../../src/http/routable-url";
 import { makeConfig } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
 import { startGateway } from "../_helpers/gateway";
 import { bodyOf, rawGet, rawRequest } from "../_helpers/raw-http";
 import { plainCallback, signedQuery, textXml } from "../_helpers/wechat";
-import { routableRequest } from "../../src/http/routable-url";
 
 const backend = startFakeBackend();
 const gw = startGateway(
-  makeConfig(
-    { "msg-proxy-pass": backend.url },
-    { "admin-token": "adm", "common-endpoints": { "health-check": "/health", metrics: "/metrics" } },
-  ),
+  makeConfig({ "msg-proxy-pass": backend.url }, { "admin-token": "adm", "common-endpoints": { "health-check": "/health", metrics: "/metrics" } }),
 );
 const port = Number(new URL(gw.url).port);
 afterAll(() => {
@@ -55,7 +52,15 @@ describe("a signed callback is answered under a short Host", () => {
   test("over the socket: Host gw", async () => {
     const before = backend.received.length;
     const body = textXml("over tcp");
-    const head = [`POST /wx?${signedQuery()} HTTP/1.1`, "Host: gw", "Content-Type: text/xml", `Content-Length: ${Buffer.byteLength(body)}`, "Connection: close", "", ""];
+    const head = [
+      `POST /wx?${signedQuery()} HTTP/1.1`,
+      "Host: gw",
+      "Content-Type: text/xml",
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      "Connection: close",
+      "",
+      "",
+    ];
     const res = await rawRequest(port, head.join("\r\n") + body);
     expect(res.status).toBe(200);
     expect(bodyOf(res.text)).toContain("<Content><![CDATA[got /msg/text]]></Content>");

@@ -4,8 +4,8 @@
  * not digit strings, and error bodies that never quote the (decrypted) message. Each is a 400 with a
  * reason, nothing is forwarded, and the gateway keeps serving.
  */
-import { describe, expect, test, afterAll } from "bun:test";
-import { AES_KEY, APP_ID, TOKEN, makeConfig } from "../_helpers/config";
+import { afterAll, describe, expect, test } from "bun:test";
+import { AES_KEY, APP_ID, makeConfig, TOKEN } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
 import { startGateway, type TestGateway } from "../_helpers/gateway";
 import { aesCallback, channelsAesCallback, channelsCallback, messageXml, nextMsgId, plainCallback, textXml } from "../_helpers/wechat";
@@ -42,7 +42,8 @@ const eventOf = (event: string) =>
   messageXml({ ToUserName: "gh_test", FromUserName: "oUser1", CreateTime: 1700000001, MsgType: "event", Event: event, EventKey: "k" });
 const msgOf = (type: string) => messageXml({ ToUserName: "gh_test", FromUserName: "oUser1", CreateTime: 1700000001, MsgType: type, MsgId: nextMsgId() });
 const sendXml = (gw: TestGateway, xml: string) => (gw === safe ? aesCallback(gw.url, "/wx", xml, AES_KEY, APP_ID) : plainCallback(gw.url, "/wx", xml));
-const sendJson = (gw: TestGateway, json: string) => (gw === shopSafe ? channelsAesCallback(gw.url, "/wx", json, AES_KEY, APP_ID) : channelsCallback(gw.url, "/wx", json));
+const sendJson = (gw: TestGateway, json: string) =>
+  gw === shopSafe ? channelsAesCallback(gw.url, "/wx", json, AES_KEY, APP_ID) : channelsCallback(gw.url, "/wx", json);
 const order = (id: string, time: number) =>
   `{"ToUserName":"gh_shop","FromUserName":"oBuyer","CreateTime":${time},"MsgType":"event","Event":"channels_ec_order_pay","order_info":{"order_id":${id},"pay_time":1}}`;
 
@@ -63,7 +64,10 @@ for (const gw of [plain, safe]) {
   describe(`${mode}: integers and ids are what the contract says (defect 9)`, () => {
     test("a non-numeric CreateTime or count → 400 naming the element", async () => {
       for (const value of ["abc", SECRET, "1.5", ""]) {
-        await expect400(sendXml(gw, textXml("x").replace(/<CreateTime>\d+<\/CreateTime>/, `<CreateTime>${value}</CreateTime>`)), /<CreateTime> is not an integer/);
+        await expect400(
+          sendXml(gw, textXml("x").replace(/<CreateTime>\d+<\/CreateTime>/, `<CreateTime>${value}</CreateTime>`)),
+          /<CreateTime> is not an integer/,
+        );
         const location = messageXml({ ToUserName: "gh", FromUserName: "oU", CreateTime: 1, MsgType: "location", Scale: value, MsgId: nextMsgId() });
         await expect400(sendXml(gw, location), /<Scale> is not an integer/);
       }
@@ -81,7 +85,7 @@ for (const gw of [plain, safe]) {
 for (const gw of [shop, shopSafe]) {
   const mode = gw === shop ? "plaintext" : "encrypted";
   describe(`${mode} Channels JSON (defects 5, 9)`, () => {
-    test("10k levels of {\"a\":[…]} and 20k nested arrays → 400 naming the limit, never 500", async () => {
+    test('10k levels of {"a":[…]} and 20k nested arrays → 400 naming the limit, never 500', async () => {
       const deep = `{"Event":"e","a":${'{"a":['.repeat(10_000)}1${"]}".repeat(10_000)}}`;
       await expect400(sendJson(gw, deep), /nested deeper than 32 levels/);
       await expect400(sendJson(gw, `{"Event":"e","a":${"[".repeat(20_000)}${"]".repeat(20_000)}}`), /nested deeper than 32 levels/);
@@ -104,12 +108,15 @@ describe("an unexpected failure is a 500 logged with its cause, not a silent inf
   test("a clock that throws inside dispatch", async () => {
     // the callback reads the clock once to start; the next reading (dedup, dispatch) throws
     let readings = Number.POSITIVE_INFINITY;
-    const gw = gateway({}, {
-      now: () => {
-        if (readings-- <= 0) throw new TypeError("clock broke");
-        return Date.now();
+    const gw = gateway(
+      {},
+      {
+        now: () => {
+          if (readings-- <= 0) throw new TypeError("clock broke");
+          return Date.now();
+        },
       },
-    });
+    );
     readings = 1;
     const res = await fetch(plainCallback(gw.url, "/wx", textXml("x")));
     expect(res.status).toBe(500);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Value } from "@sinclair/typebox/value";
 import { miniProgramSchemas } from "../../src/contract/mini-program";
 import { createMessageCrypto } from "../../src/wechat/crypto";
-import { AES_KEY, APP_ID, TOKEN, makeConfig } from "../_helpers/config";
+import { AES_KEY, APP_ID, makeConfig, TOKEN } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
 import { startGateway } from "../_helpers/gateway";
 import { aesCallback, aesQuery, channelsCallback, openEncryptedReply, plainCallback, signedQuery } from "../_helpers/wechat";
@@ -78,20 +78,25 @@ describe("WeChat's published example through the gateway", () => {
 });
 
 describe("pushes and answers", () => {
-  test.each(["msg-text", "msg-text-64bit", "msg-image", "msg-miniprogrampage", "event-user_enter_tempsession"])("json/%s.json, plain and encrypted, reaches the backend as forwarded/%s.json", async (name) => {
-    const json = await read(`json/${name}.json`);
-    const expected = JSON.parse(await read(`forwarded/${name}.json`)) as Record<string, unknown>;
-    const before = backend.received.length;
-    await fetch(channelsCallback(plain.url, "/wx", json));
-    await fetch(jsonAesPush(json.replace(/"CreateTime": ?1482048670/, '"CreateTime":1482048671').replace(/"MsgId": ?(\d+)/, (_m, id: string) => `"MsgId":9${id}`)));
-    const got = forwardedSince(before);
-    expect(got).toHaveLength(2);
-    expect(got[0]!.body).toEqual(expected);
-    for (const r of got) {
-      if (r.body.MsgId !== undefined) expect(r.raw).toMatch(/"MsgId":"\d+"/);
-      expect([...Value.Errors(miniProgramSchemas[r.path]!, r.body)].map((e) => `${e.path} ${e.message}`)).toEqual([]);
-    }
-  });
+  test.each(["msg-text", "msg-text-64bit", "msg-image", "msg-miniprogrampage", "event-user_enter_tempsession"])(
+    "json/%s.json, plain and encrypted, reaches the backend as forwarded/%s.json",
+    async (name) => {
+      const json = await read(`json/${name}.json`);
+      const expected = JSON.parse(await read(`forwarded/${name}.json`)) as Record<string, unknown>;
+      const before = backend.received.length;
+      await fetch(channelsCallback(plain.url, "/wx", json));
+      await fetch(
+        jsonAesPush(json.replace(/"CreateTime": ?1482048670/, '"CreateTime":1482048671').replace(/"MsgId": ?(\d+)/, (_m, id: string) => `"MsgId":9${id}`)),
+      );
+      const got = forwardedSince(before);
+      expect(got).toHaveLength(2);
+      expect(got[0]!.body).toEqual(expected);
+      for (const r of got) {
+        if (r.body.MsgId !== undefined) expect(r.raw).toMatch(/"MsgId":"\d+"/);
+        expect([...Value.Errors(miniProgramSchemas[r.path]!, r.body)].map((e) => `${e.path} ${e.message}`)).toEqual([]);
+      }
+    },
+  );
 
   test("a 64-bit MsgId above 2^53 reaches the backend digit for digit", async () => {
     const before = backend.received.length;
@@ -119,18 +124,29 @@ describe("pushes and answers", () => {
     const xml = `<xml><ToUserName><![CDATA[gh_mp]]></ToUserName><FromUserName><![CDATA[oUser]]></FromUserName><CreateTime>1714112445</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[人工]]></Content><MsgId>2</MsgId></xml>`;
     const asXml = await (await fetch(plainCallback(plain.url, "/wx", xml))).text();
     expect(asXml).toMatch(/^<xml><ToUserName><!\[CDATA\[oUser\]\]><\/ToUserName>.*<MsgType><!\[CDATA\[transfer_customer_service\]\]><\/MsgType><\/xml>$/);
-    const encryptedXml = openEncryptedReply(await (await fetch(aesCallback(safe.url, "/wx", xml.replace("<MsgId>2", "<MsgId>3"), AES_KEY, APP_ID))).text(), AES_KEY, APP_ID);
+    const encryptedXml = openEncryptedReply(
+      await (await fetch(aesCallback(safe.url, "/wx", xml.replace("<MsgId>2", "<MsgId>3"), AES_KEY, APP_ID))).text(),
+      AES_KEY,
+      APP_ID,
+    );
     expect(encryptedXml.signatureOk).toBe(true);
     expect(encryptedXml.xml).toContain("<MsgType><![CDATA[transfer_customer_service]]></MsgType>");
     const encryptedJson = (await (await fetch(jsonAesPush(JSON.stringify(voice(4))))).json()) as Record<string, unknown>;
-    expect(JSON.parse(createMessageCrypto(AES_KEY, APP_ID).decrypt(String(encryptedJson.Encrypt)))).toMatchObject({ MsgType: "transfer_customer_service", ToUserName: "oUser" });
+    expect(JSON.parse(createMessageCrypto(AES_KEY, APP_ID).decrypt(String(encryptedJson.Encrypt)))).toMatchObject({
+      MsgType: "transfer_customer_service",
+      ToUserName: "oUser",
+    });
   });
 
   test("a text reply (no passive text for a Mini Program) and success answer plain success", async () => {
     backend.on("/event/user_enter_tempsession", { json: { type: "text", msg: "hi" } });
     const push = { ToUserName: "gh_mp", FromUserName: "oUser", CreateTime: 1714112445, MsgType: "text", Content: "?", MsgId: "5" };
     expect(await (await fetch(channelsCallback(plain.url, "/wx", JSON.stringify(push)))).text()).toBe("success");
-    expect(await (await fetch(jsonAesPush(JSON.stringify({ ...push, CreateTime: 1714112446, MsgType: "event", Event: "user_enter_tempsession", SessionFrom: "wxapp" })))).text()).toBe("success");
+    expect(
+      await (
+        await fetch(jsonAesPush(JSON.stringify({ ...push, CreateTime: 1714112446, MsgType: "event", Event: "user_enter_tempsession", SessionFrom: "wxapp" })))
+      ).text(),
+    ).toBe("success");
   });
 });
 
@@ -139,9 +155,21 @@ describe("refusals: nothing is forwarded", () => {
     ["an encrypted push whose msg_signature is for another token", () => jsonAesPush('{"MsgType":"text"}', { msgToken: "other" }), 401],
     ["a plaintext push to a service with an aes-key", () => channelsCallback(safe.url, "/wx", '{"MsgType":"text","MsgId":1}'), 401],
     ["an encrypted push for another AppID", () => aesCallback(safe.url, "/wx", "<xml><MsgType>text</MsgType></xml>", AES_KEY, "wx0000000000000000"), 400],
-    ["a MsgId that is not digits", () => channelsCallback(plain.url, "/wx", '{"ToUserName":"g","FromUserName":"o","CreateTime":1,"MsgType":"text","MsgId":"1e3"}'), 400],
-    ["an Event that is not a plain name", () => channelsCallback(plain.url, "/wx", '{"ToUserName":"g","FromUserName":"o","CreateTime":1,"MsgType":"event","Event":"../x"}'), 400],
-    ["a bad signature", () => channelsCallback(plain.url, "/wx", '{"MsgType":"text"}', new URLSearchParams({ ...Object.fromEntries(signedQuery()), signature: "0".repeat(40) })), 401],
+    [
+      "a MsgId that is not digits",
+      () => channelsCallback(plain.url, "/wx", '{"ToUserName":"g","FromUserName":"o","CreateTime":1,"MsgType":"text","MsgId":"1e3"}'),
+      400,
+    ],
+    [
+      "an Event that is not a plain name",
+      () => channelsCallback(plain.url, "/wx", '{"ToUserName":"g","FromUserName":"o","CreateTime":1,"MsgType":"event","Event":"../x"}'),
+      400,
+    ],
+    [
+      "a bad signature",
+      () => channelsCallback(plain.url, "/wx", '{"MsgType":"text"}', new URLSearchParams({ ...Object.fromEntries(signedQuery()), signature: "0".repeat(40) })),
+      401,
+    ],
   ];
   test.each(cases)("%s", async (_what, request, status) => {
     const before = backend.received.length;

@@ -50,7 +50,12 @@ const visit = (query: string, headers: Record<string, string> = {}) => fetch(`${
 
 describe("the forward to redirect-url", () => {
   test("snsapi_base: code → openId → cgi-bin/user/info; the JSON body and the browser's headers and cookies", async () => {
-    const res = await visit("code=base-c1&state=menu1", { cookie: "sid=abc; theme=dark", "user-agent": "Mozilla/5.0 MicroMessenger/8.0", "x-custom": "42", "accept-language": "zh-CN" });
+    const res = await visit("code=base-c1&state=menu1", {
+      cookie: "sid=abc; theme=dark",
+      "user-agent": "Mozilla/5.0 MicroMessenger/8.0",
+      "x-custom": "42",
+      "accept-language": "zh-CN",
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("welcome");
     const hit = hits.at(-1)!;
@@ -74,7 +79,12 @@ describe("the forward to redirect-url", () => {
     expect(hit.headers.get("host")).toBe(`127.0.0.1:${backend.port}`);
     expect(hit.headers.get("x-forwarded-host")).toBe(new URL(gw.url).host);
     expect(hit.headers.get("authorization")).toBeNull();
-    expect(wechat.callsTo("/sns/oauth2/access_token").at(-1)!.query).toEqual({ appid: APP_ID, secret: "secret_value", code: "base-c1", grant_type: "authorization_code" });
+    expect(wechat.callsTo("/sns/oauth2/access_token").at(-1)!.query).toEqual({
+      appid: APP_ID,
+      secret: "secret_value",
+      code: "base-c1",
+      grant_type: "authorization_code",
+    });
     expect(wechat.callsTo("/cgi-bin/user/info").at(-1)!.query.openid).toBe("openid-base-c1");
   });
   test("redirect-userinfo-flag in the URI: sns/userinfo with the OAuth token", async () => {
@@ -129,7 +139,11 @@ describe("the backend's answer", () => {
     expect(relayed.headers.get("keep-alive")).toBeNull();
     expect(relayed.headers.get("x-kept")).toBe("1");
     answer = () => new Response("ok");
-    await gw.handle(new Request(`${gw.url}/oauth/redirect?code=base-c6&state=m`, { headers: { connection: "x-private", "x-private": "p", "proxy-authorization": "Basic abc", "x-public": "q" } }));
+    await gw.handle(
+      new Request(`${gw.url}/oauth/redirect?code=base-c6&state=m`, {
+        headers: { connection: "x-private", "x-private": "p", "proxy-authorization": "Basic abc", "x-public": "q" },
+      }),
+    );
     const hit = hits.at(-1)!;
     expect(hit.headers.get("x-private")).toBeNull();
     expect(hit.headers.get("proxy-authorization")).toBeNull();

@@ -3,24 +3,27 @@
  * layout, so every sample and fixture, re-laid out, forwards exactly the compact form's JSON, in
  * plaintext and in safe mode. The Channels fixtures likewise, minified against pretty JSON.
  */
-import { describe, expect, test, afterAll } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AES_KEY, APP_ID, TOKEN, makeConfig } from "../_helpers/config";
+import { CALLBACK_SAMPLES } from "../_helpers/callback-samples";
+import { AES_KEY, APP_ID, makeConfig, TOKEN } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
 import { startGateway } from "../_helpers/gateway";
+import { compactXml, LAYOUTS, prettyXml } from "../_helpers/pretty-xml";
 import { aesCallback, channelsCallback, plainCallback } from "../_helpers/wechat";
-import { CALLBACK_SAMPLES } from "../_helpers/callback-samples";
-import { LAYOUTS, compactXml, prettyXml } from "../_helpers/pretty-xml";
 
 const FIXTURES = join(import.meta.dir, "../fixtures");
 const backend = startFakeBackend();
 // no dedup: the same message is sent once per layout
 const plain = startGateway(makeConfig({ "msg-proxy-pass": backend.url, "dedup-window-s": 0 }));
-const safe = startGateway(makeConfig({
-  "msg-proxy-pass": backend.url, "dedup-window-s": 0,
-  "wx-params": { token: TOKEN, "app-id": APP_ID, "app-secret": "s", "aes-key": AES_KEY },
-}));
+const safe = startGateway(
+  makeConfig({
+    "msg-proxy-pass": backend.url,
+    "dedup-window-s": 0,
+    "wx-params": { token: TOKEN, "app-id": APP_ID, "app-secret": "s", "aes-key": AES_KEY },
+  }),
+);
 const shop = startGateway(makeConfig({ "msg-proxy-pass": backend.url, "dedup-window-s": 0, "is-channels-ec": true }));
 afterAll(() => {
   for (const gw of [plain, safe, shop]) gw.stop();
@@ -38,7 +41,9 @@ async function forwarded(req: Request): Promise<unknown> {
 
 const documents: Array<[string, string]> = [
   ...CALLBACK_SAMPLES.map((s): [string, string] => [`sample ${s.name}`, s.xml]),
-  ...readdirSync(join(FIXTURES, "xml")).filter((f) => f.endsWith(".xml")).map((f): [string, string] => [f, readFileSync(join(FIXTURES, "xml", f), "utf8")]),
+  ...readdirSync(join(FIXTURES, "xml"))
+    .filter((f) => f.endsWith(".xml"))
+    .map((f): [string, string] => [f, readFileSync(join(FIXTURES, "xml", f), "utf8")]),
 ];
 
 describe("a pretty-printed document forwards the compact form's JSON", () => {
@@ -53,7 +58,10 @@ describe("a pretty-printed document forwards the compact form's JSON", () => {
     expect(prettyXml(doc, LAYOUTS[1]!)).toContain("<MsgType>  <![CDATA[text]]>  </MsgType>");
   });
 
-  for (const [mode, gw] of [["plaintext", plain], ["safe mode", safe]] as const) {
+  for (const [mode, gw] of [
+    ["plaintext", plain],
+    ["safe mode", safe],
+  ] as const) {
     const send = (xml: string) => (gw === safe ? aesCallback(gw.url, "/wx", xml, AES_KEY, APP_ID) : plainCallback(gw.url, "/wx", xml));
     for (const [name, xml] of documents) {
       test(`${mode}: ${name}`, async () => {

@@ -3,17 +3,15 @@
  * 127.0.0.1, every message and event type encrypted the way WeChat does it, every reply decrypted
  * and its msg_signature checked, and every way a callback can be refused (SPEC §4.2).
  */
-import { describe, expect, test, afterAll } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { createCipheriv, randomBytes } from "node:crypto";
-import { AES_KEY, APP_ID, TOKEN, makeConfig } from "../_helpers/config";
-import { startFakeBackend } from "../_helpers/fake-backend";
-import { startGateway, type TestGateway } from "../_helpers/gateway";
-import {
-  aesCallback, aesQuery, compatibleCallback, openEncryptedReply, plainCallback, readReplyEnvelope, signedQuery, textXml,
-} from "../_helpers/wechat";
-import { CALLBACK_SAMPLES, type CallbackSample } from "../_helpers/callback-samples";
 import { createMessageCrypto, decodeAesKey } from "../../src/wechat/crypto";
 import { wechatSignature } from "../../src/wechat/signature";
+import { CALLBACK_SAMPLES, type CallbackSample } from "../_helpers/callback-samples";
+import { AES_KEY, APP_ID, makeConfig, TOKEN } from "../_helpers/config";
+import { startFakeBackend } from "../_helpers/fake-backend";
+import { startGateway, type TestGateway } from "../_helpers/gateway";
+import { aesCallback, aesQuery, compatibleCallback, openEncryptedReply, plainCallback, readReplyEnvelope, signedQuery, textXml } from "../_helpers/wechat";
 
 /** A fixed clock makes the reply's CreateTime, and so the whole decrypted reply, exact. */
 const NOW_S = 1_700_000_500;
@@ -214,7 +212,9 @@ describe("service settings around safe mode", () => {
     expect(plainXml).toContain("<Content><![CDATA[got /msg/text]]></Content>");
     expect(readReplyEnvelope(plainXml)).toBeNull();
     expect(backend.received.at(-1)!.body.Content).toBe("plain during the switch");
-    const res = await fetch(aesCallback(both.url, "/wx", textXml("encrypted during the switch"), AES_KEY, APP_ID, { timestamp: "1700000009", nonce: "switch" }));
+    const res = await fetch(
+      aesCallback(both.url, "/wx", textXml("encrypted during the switch"), AES_KEY, APP_ID, { timestamp: "1700000009", nonce: "switch" }),
+    );
     expect(openReply(await res.text(), "1700000009", "switch")).toContain("<Content><![CDATA[got /msg/text]]></Content>");
   });
 

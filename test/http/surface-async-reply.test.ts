@@ -9,12 +9,12 @@
  * Deadlines run on a fake clock; a slow backend holds its answer until the test releases it.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { AES_KEY, APP_ID, TOKEN, makeConfig, rawService } from "../_helpers/config";
+import { AES_KEY, APP_ID, makeConfig, rawService, TOKEN } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
 import { fakeTimerClock } from "../_helpers/fake-timers";
 import { startFakeWechat } from "../_helpers/fake-wechat";
 import { startWiredGateway } from "../_helpers/gateway";
-import { AGENT_ID, CORP_ID, openAnswer, pushRequest, type Push } from "../_helpers/surfaces";
+import { AGENT_ID, CORP_ID, openAnswer, type Push, pushRequest } from "../_helpers/surfaces";
 
 const wechat = startFakeWechat();
 const wecom = startFakeWechat();
@@ -22,15 +22,18 @@ const mpBackend = startFakeBackend("/biz", { kind: "mini-program" });
 const wecomBackend = startFakeBackend("/biz", { kind: "wecom" });
 const wecomParams = { token: TOKEN, "aes-key": AES_KEY, "corp-id": CORP_ID, "agent-id": AGENT_ID, "app-secret": "wecom_secret" };
 const timely = { "async-reply": true, "reply-timeout-ms": 300 };
-const config = makeConfig({}, {
-  "wx-api-base": wechat.url,
-  "wecom-api-base": wecom.url,
-  services: [
-    rawService("mp", "/mp", { kind: "mini-program", "msg-proxy-pass": mpBackend.url, ...timely }),
-    rawService("wecom", "/wecom", { kind: "wecom", "msg-proxy-pass": wecomBackend.url, "wx-params": wecomParams, ...timely }),
-    rawService("members", "/members", { kind: "wecom", "msg-proxy-pass": wecomBackend.url, "wx-params": wecomParams, "dont-append-userinfo": false }),
-  ],
-});
+const config = makeConfig(
+  {},
+  {
+    "wx-api-base": wechat.url,
+    "wecom-api-base": wecom.url,
+    services: [
+      rawService("mp", "/mp", { kind: "mini-program", "msg-proxy-pass": mpBackend.url, ...timely }),
+      rawService("wecom", "/wecom", { kind: "wecom", "msg-proxy-pass": wecomBackend.url, "wx-params": wecomParams, ...timely }),
+      rawService("members", "/members", { kind: "wecom", "msg-proxy-pass": wecomBackend.url, "wx-params": wecomParams, "dont-append-userinfo": false }),
+    ],
+  },
+);
 const clock = fakeTimerClock();
 const gw = startWiredGateway(config, { clock });
 afterAll(() => {
@@ -41,8 +44,15 @@ afterAll(() => {
 const MP: Push = { kind: "mini-program", format: "json", mode: "plaintext" };
 const WECOM: Push = { kind: "wecom", format: "xml", mode: "safe" };
 let seq = 0;
-const text = (to: string, from: string, content: string, extra: Record<string, unknown> = {}) =>
-  ({ ToUserName: to, FromUserName: from, CreateTime: 1714112445, MsgType: "text", Content: content, MsgId: 9_100_000 + ++seq, ...extra });
+const text = (to: string, from: string, content: string, extra: Record<string, unknown> = {}) => ({
+  ToUserName: to,
+  FromUserName: from,
+  CreateTime: 1714112445,
+  MsgType: "text",
+  Content: content,
+  MsgId: 9_100_000 + ++seq,
+  ...extra,
+});
 const push = (path: string, p: Push, fields: Record<string, unknown>) => fetch(pushRequest(`${gw.url}${path}`, p, fields));
 const toMp = (content: string) => push("/mp", MP, text("gh_mp", "oMpUser", content));
 const toWecom = (path: string, content: string, from = "zhangsan") => push(path, WECOM, text(CORP_ID, from, content, { AgentID: AGENT_ID }));
@@ -51,10 +61,16 @@ describe("Mini Program: message/custom/send", () => {
   const replies: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
     ["text", { type: "text", msg: "您的订单已发货" }, { text: { content: "您的订单已发货" } }],
     ["image", { type: "image", msg: "MEDIA_1" }, { image: { media_id: "MEDIA_1" } }],
-    ["link", { type: "link", title: "物流", url: "https://example.com/t/42", description: "顺丰", thumbUrl: "https://example.com/p.png" },
-      { link: { title: "物流", description: "顺丰", url: "https://example.com/t/42", thumb_url: "https://example.com/p.png" } }],
-    ["miniprogrampage", { type: "miniprogrampage", title: "订单 #42", pagePath: "pages/order?id=42", thumbMediaId: "THUMB_1" },
-      { miniprogrampage: { title: "订单 #42", pagepath: "pages/order?id=42", thumb_media_id: "THUMB_1" } }],
+    [
+      "link",
+      { type: "link", title: "物流", url: "https://example.com/t/42", description: "顺丰", thumbUrl: "https://example.com/p.png" },
+      { link: { title: "物流", description: "顺丰", url: "https://example.com/t/42", thumb_url: "https://example.com/p.png" } },
+    ],
+    [
+      "miniprogrampage",
+      { type: "miniprogrampage", title: "订单 #42", pagePath: "pages/order?id=42", thumbMediaId: "THUMB_1" },
+      { miniprogrampage: { title: "订单 #42", pagepath: "pages/order?id=42", thumb_media_id: "THUMB_1" } },
+    ],
   ];
   test.each(replies)("a %s reply: WeChat is answered success, the reply is sent as a customer-service message", async (type, reply, part) => {
     mpBackend.on("/msg/text", { json: reply });
@@ -114,7 +130,12 @@ describe("WeCom: message/send from the app's agent", () => {
     wecomBackend.on("/msg/text", { json: { type: "news", articles: Array.from({ length: 8 }, () => ({ ...article, description: "长".repeat(90) })) } });
     expect(await openAnswer(await toWecom("/wecom", "news please", "wangwu"), WECOM)).toBe("");
     const news = await wecom.whenCalled("/cgi-bin/message/send", before + 2);
-    expect((news.body as { news: { articles: unknown[] } }).news.articles[0]).toEqual({ title: "周报", description: "长".repeat(90), url: "https://u", picurl: "https://p" });
+    expect((news.body as { news: { articles: unknown[] } }).news.articles[0]).toEqual({
+      title: "周报",
+      description: "长".repeat(90),
+      url: "https://u",
+      picurl: "https://p",
+    });
   });
 });
 

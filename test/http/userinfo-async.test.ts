@@ -6,8 +6,8 @@
 import { describe, expect, test } from "bun:test";
 import { makeConfig } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
+import { type FakeTimerClock, fakeTimerClock } from "../_helpers/fake-timers";
 import { startFakeWechat } from "../_helpers/fake-wechat";
-import { fakeTimerClock, type FakeTimerClock } from "../_helpers/fake-timers";
 import { startWiredGateway } from "../_helpers/gateway";
 import { plainCallback, textXml } from "../_helpers/wechat";
 
@@ -17,7 +17,9 @@ function setup(service: Record<string, unknown> = {}, clock?: FakeTimerClock) {
   const config = makeConfig({ "msg-proxy-pass": backend.url, ...service }, { "wx-api-base": wechat.url, "dont-append-userinfo": false });
   const gw = startWiredGateway(config, { clock });
   return {
-    wechat, backend, gw,
+    wechat,
+    backend,
+    gw,
     send: (xml: string) => fetch(plainCallback(gw.url, "/wx", xml)).then((r) => r.text()),
     [Symbol.dispose]() {
       gw.stop();

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { Value } from "@sinclair/typebox/value";
-import { decrypt as wecomDecrypt, encrypt as wecomEncrypt, getSignature } from "@wecom/crypto";
+import { getSignature, decrypt as wecomDecrypt, encrypt as wecomEncrypt } from "@wecom/crypto";
 import { genericWecomBodySchema, wecomSchemas } from "../../src/contract/wecom";
 import { makeConfig } from "../_helpers/config";
 import { startFakeBackend } from "../_helpers/fake-backend";
@@ -19,7 +19,12 @@ const DIR = join(import.meta.dir, "../fixtures/wecom");
 const { token, encodingAesKey: aesKey, corpId } = samples;
 const backend = startFakeBackend("/biz", { kind: "wecom" });
 const wecomService = (extra: Record<string, unknown> = {}) =>
-  makeConfig({ kind: "wecom", "msg-proxy-pass": backend.url, "wx-params": { token, "aes-key": aesKey, "corp-id": corpId, "agent-id": "218", "app-secret": "s" }, ...extra });
+  makeConfig({
+    kind: "wecom",
+    "msg-proxy-pass": backend.url,
+    "wx-params": { token, "aes-key": aesKey, "corp-id": corpId, "agent-id": "218", "app-secret": "s" },
+    ...extra,
+  });
 const gw = startGateway(wecomService());
 afterAll(() => {
   gw.stop();
@@ -92,8 +97,16 @@ describe("refusals: nothing is forwarded", () => {
     ["a wrong msg_signature", () => wecomPost("<xml/>", { signatureToken: "another" }), 401],
     ["a message for another corp-id (-40005)", () => wecomPost(event("click", "<EventKey>k</EventKey>"), { receiveId: "ww0000000000000000" }), 400],
     ["a ciphertext that is not whole AES blocks (-40007)", () => wecomPost("", { encrypt: "AAAAAAAAAAAAAAAAAAAAAA==" }), 400],
-    ["a body without Encrypt", () => new Request(`${gw.url}/wx?msg_signature=${"0".repeat(40)}&timestamp=1&nonce=2`, { method: "POST", body: "<xml><ToUserName>x</ToUserName></xml>" }), 400],
-    ["an Official Account's signature instead of msg_signature", () => new Request(`${gw.url}/wx?signature=${"0".repeat(40)}&timestamp=1&nonce=2`, { method: "POST", body: sampleBody }), 400],
+    [
+      "a body without Encrypt",
+      () => new Request(`${gw.url}/wx?msg_signature=${"0".repeat(40)}&timestamp=1&nonce=2`, { method: "POST", body: "<xml><ToUserName>x</ToUserName></xml>" }),
+      400,
+    ],
+    [
+      "an Official Account's signature instead of msg_signature",
+      () => new Request(`${gw.url}/wx?signature=${"0".repeat(40)}&timestamp=1&nonce=2`, { method: "POST", body: sampleBody }),
+      400,
+    ],
   ];
   test.each(cases)("%s", async (_what, request, status) => {
     const before = backend.received.length;

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { Counter, Histogram, Registry } from "prom-client";
-import { BackendLatencyHistogram, PROCESS_METRICS_DELAY_MS, createMetrics } from "../../src/obs/metrics";
 import { createGateway } from "../../src/gateway";
 import { createMemoryLogger } from "../../src/obs/log";
+import { BackendLatencyHistogram, createMetrics, PROCESS_METRICS_DELAY_MS } from "../../src/obs/metrics";
 import { makeConfig } from "../_helpers/config";
 import { fakeTimerClock } from "../_helpers/fake-timers";
 
@@ -18,7 +18,11 @@ describe("metrics on the callback path", () => {
     ours.registerMetric(fast as never);
     const values = [0, 0.005, 0.0050001, 0.01, 0.3, 4.5, 10, 10.5, 1e9, 1e-7, 0.7];
     for (const v of values) {
-      for (const [service, outcome] of [["a", "ok"], ["b", "error"], ["a", "error"]] as const) {
+      for (const [service, outcome] of [
+        ["a", "ok"],
+        ["b", "error"],
+        ["a", "error"],
+      ] as const) {
         h.observe({ service, outcome }, v);
         fast.observe(service, outcome, v);
       }
@@ -31,13 +35,22 @@ describe("metrics on the callback path", () => {
   test("callback counts reach the exposition through prom-client's collect, and keep adding up across scrapes", async () => {
     const metrics = createMetrics({ processMetrics: false });
     const reference = new Registry();
-    const c = new Counter({ name: "wxgw_callbacks_total", help: "WeChat callbacks by service, message/event type and outcome", labelNames: ["service", "type", "outcome"], registers: [reference] });
-    const events: Array<[string, string, "replied" | "rejected"]> = [["s1", "text", "replied"], ["s1", "text", "replied"], ["s2", "-", "rejected"]];
+    const c = new Counter({
+      name: "wxgw_callbacks_total",
+      help: "WeChat callbacks by service, message/event type and outcome",
+      labelNames: ["service", "type", "outcome"],
+      registers: [reference],
+    });
+    const events: Array<[string, string, "replied" | "rejected"]> = [
+      ["s1", "text", "replied"],
+      ["s1", "text", "replied"],
+      ["s2", "-", "rejected"],
+    ];
     for (const [s, t, o] of events) {
       metrics.callback(s, t, o);
       c.inc({ service: s, type: t, outcome: o });
     }
-    const rendered = async (r: Registry) => lines((await r.getSingleMetricAsString("wxgw_callbacks_total")));
+    const rendered = async (r: Registry) => lines(await r.getSingleMetricAsString("wxgw_callbacks_total"));
     expect(await rendered(metrics.registry)).toEqual(await rendered(reference));
     metrics.callback("s1", "text", "replied");
     c.inc({ service: "s1", type: "text", outcome: "replied" });
@@ -71,7 +84,14 @@ describe("metrics on the callback path", () => {
     }
     // values only: HELP texts differ on purpose
     const series = async (r: Registry, name: string) => lines(await r.getSingleMetricAsString(name)).filter((l) => !l.startsWith("#"));
-    for (const name of ["wxgw_success_fallbacks_total", "wxgw_dedup_hits_total", "wxgw_token_fetches_total", "wxgw_wechat_api_errors_total", "wxgw_async_replies_total", "wxgw_state_store_degraded_total"]) {
+    for (const name of [
+      "wxgw_success_fallbacks_total",
+      "wxgw_dedup_hits_total",
+      "wxgw_token_fetches_total",
+      "wxgw_wechat_api_errors_total",
+      "wxgw_async_replies_total",
+      "wxgw_state_store_degraded_total",
+    ]) {
       const expected = await series(reference, name);
       expect(expected.length).toBeGreaterThan(0);
       expect(await series(metrics.registry, name)).toEqual(expected);
@@ -117,7 +137,10 @@ describe("metrics on the callback path", () => {
 
   test("a gateway registers process metrics only when a metrics endpoint is configured", async () => {
     const clock = fakeTimerClock();
-    const withEndpoint = createGateway(makeConfig({}, { "common-endpoints": { "health-check": "/health", metrics: "/metrics" } }), { log: createMemoryLogger().log, clock });
+    const withEndpoint = createGateway(makeConfig({}, { "common-endpoints": { "health-check": "/health", metrics: "/metrics" } }), {
+      log: createMemoryLogger().log,
+      clock,
+    });
     const without = createGateway(makeConfig({}, { "common-endpoints": { "health-check": "/health" } }), { log: createMemoryLogger().log, clock });
     clock.advance(PROCESS_METRICS_DELAY_MS);
     expect(await withEndpoint.metrics.registry.metrics()).toContain("wxgw_process_cpu_user_seconds_total");

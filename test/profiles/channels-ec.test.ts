@@ -1,12 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { AES_KEY, APP_ID, TOKEN, makeConfig } from "../_helpers/config";
-import { signedQuery, textXml } from "../_helpers/wechat";
 import { createChannelsEcProfile } from "../../src/profiles/channels-ec";
 import { createMessageCrypto, msgSignature } from "../../src/wechat/crypto";
 import type { AddressedReply } from "../../src/wechat/reply";
+import { AES_KEY, APP_ID, makeConfig, TOKEN } from "../_helpers/config";
+import { signedQuery, textXml } from "../_helpers/wechat";
 
-const svc = makeConfig({ "is-channels-ec": true, "wx-params": { token: TOKEN, "app-id": APP_ID, "app-secret": "s", "aes-key": AES_KEY }, "allow-plaintext": true })
-  .services[0]!;
+const svc = makeConfig({
+  "is-channels-ec": true,
+  "wx-params": { token: TOKEN, "app-id": APP_ID, "app-secret": "s", "aes-key": AES_KEY },
+  "allow-plaintext": true,
+}).services[0]!;
 const p = createChannelsEcProfile(svc);
 const json = await Bun.file(`${import.meta.dir}/../fixtures/channels/channels_ec_order_pay.json`).text();
 const address = { kind: "reply", toUser: "oBuyer", fromUser: "gh_shop", createTime: 1_700_000_000 } as const;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { makeConfig } from "../_helpers/config";
 import { createProfile, profileKindOf } from "../../src/profiles/index";
+import { makeConfig } from "../_helpers/config";
 
 describe("profile registry", () => {
   test("a service's surface picks its profile", () => {

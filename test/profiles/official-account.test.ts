@@ -1,13 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import { AES_KEY, APP_ID, TOKEN, makeConfig } from "../_helpers/config";
-import { openEncryptedReply, signedQuery, textXml } from "../_helpers/wechat";
-import { createOfficialAccountProfile } from "../../src/profiles/official-account";
 import { GatewayError } from "../../src/http/errors";
+import { createOfficialAccountProfile } from "../../src/profiles/official-account";
 import { createMessageCrypto, msgSignature } from "../../src/wechat/crypto";
-import { buildReplyXml, type AddressedReply } from "../../src/wechat/reply";
+import { type AddressedReply, buildReplyXml } from "../../src/wechat/reply";
+import { AES_KEY, APP_ID, makeConfig, TOKEN } from "../_helpers/config";
+import { openEncryptedReply, signedQuery, textXml } from "../_helpers/wechat";
 
 const svc = (extra: Record<string, unknown> = {}) => makeConfig(extra).services[0]!;
-const aesSvc = (extra: Record<string, unknown> = {}) => svc({ "wx-params": { token: TOKEN, "app-id": APP_ID, "app-secret": "s", "aes-key": AES_KEY }, ...extra });
+const aesSvc = (extra: Record<string, unknown> = {}) =>
+  svc({ "wx-params": { token: TOKEN, "app-id": APP_ID, "app-secret": "s", "aes-key": AES_KEY }, ...extra });
 const query = (extra: Record<string, string> = {}) => ({ ...Object.fromEntries(signedQuery()), ...extra });
 const statusOf = (fn: () => unknown): number => {
   try {

@@ -6,12 +6,12 @@
  * Slow (four cross-compiles, ~1 min): WXGW_SKIP_SLOW=1 skips it locally, never in CI.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pkg from "../../package.json";
-import { RELEASE_TARGETS, hostTarget, type ReleaseTarget } from "../../scripts/build";
-import { readElf } from "../_helpers/elf";
+import { hostTarget, RELEASE_TARGETS, type ReleaseTarget } from "../../scripts/build";
 import { scratchDir, startBinary } from "../_helpers/binary";
+import { readElf } from "../_helpers/elf";
 import { skipSlow } from "../_helpers/slow";
 import { signedQuery } from "../_helpers/wechat";
 
@@ -54,73 +54,108 @@ describe.skipIf(skipSlow("the release build test"))("bun run release", () => {
     for (const dir of [out, unpacked, resolve(context, "..")]) rmSync(dir, { recursive: true, force: true });
   });
 
-  test("one archive per target and SHA256SUMS over exactly those, accepted by sha256sum -c", () => {
-    expect(readdirSync(out).sort()).toEqual([...RELEASE_TARGETS.map(archiveName), "SHA256SUMS"].sort());
-    const listed = readFileSync(join(out, "SHA256SUMS"), "utf8").trim().split("\n");
-    expect(listed.map((l) => l.split("  ")[1]).sort()).toEqual(RELEASE_TARGETS.map(archiveName).sort());
-    for (const line of listed) expect(line).toMatch(/^[0-9a-f]{64} {2}wx-gateway-/);
-    const check = sh(["sha256sum", "-c", "SHA256SUMS"]);
-    expect(check.stdout.toString()).toContain(`${archiveName(RELEASE_TARGETS[0]!)}: OK`);
-    expect(check.exitCode).toBe(0);
-  }, SLOW);
+  test(
+    "one archive per target and SHA256SUMS over exactly those, accepted by sha256sum -c",
+    () => {
+      expect(readdirSync(out).sort()).toEqual([...RELEASE_TARGETS.map(archiveName), "SHA256SUMS"].sort());
+      const listed = readFileSync(join(out, "SHA256SUMS"), "utf8").trim().split("\n");
+      expect(listed.map((l) => l.split("  ")[1]).sort()).toEqual(RELEASE_TARGETS.map(archiveName).sort());
+      for (const line of listed) expect(line).toMatch(/^[0-9a-f]{64} {2}wx-gateway-/);
+      const check = sh(["sha256sum", "-c", "SHA256SUMS"]);
+      expect(check.stdout.toString()).toContain(`${archiveName(RELEASE_TARGETS[0]!)}: OK`);
+      expect(check.exitCode).toBe(0);
+    },
+    SLOW,
+  );
 
-  test("each archive: one directory with the executable (0755), README.md, LICENSE and sample.conf.json", () => {
-    for (const t of RELEASE_TARGETS) {
-      const list = sh(["tar", "-tzvf", archiveName(t)]).stdout.toString().trim().split("\n");
-      const dir = `wx-gateway-${pkg.version}-${t.name}`;
-      expect(list.map((l) => l.split(/\s+/).at(-1)).sort()).toEqual(
-        [`${dir}/`, `${dir}/LICENSE`, `${dir}/README.md`, `${dir}/sample.conf.json`, `${dir}/wx-gateway`],
-      );
-      expect(list.find((l) => l.endsWith("/wx-gateway"))).toMatch(/^-rwxr-xr-x (0\/0|root\/root) /);
-      for (const [doc, text] of shipped) expect(readFileSync(join(unpacked, dir, doc), "utf8")).toBe(text);
-    }
-  }, SLOW);
+  test(
+    "each archive: one directory with the executable (0755), README.md, LICENSE and sample.conf.json",
+    () => {
+      for (const t of RELEASE_TARGETS) {
+        const list = sh(["tar", "-tzvf", archiveName(t)])
+          .stdout.toString()
+          .trim()
+          .split("\n");
+        const dir = `wx-gateway-${pkg.version}-${t.name}`;
+        expect(list.map((l) => l.split(/\s+/).at(-1)).sort()).toEqual([
+          `${dir}/`,
+          `${dir}/LICENSE`,
+          `${dir}/README.md`,
+          `${dir}/sample.conf.json`,
+          `${dir}/wx-gateway`,
+        ]);
+        expect(list.find((l) => l.endsWith("/wx-gateway"))).toMatch(/^-rwxr-xr-x (0\/0|root\/root) /);
+        for (const [doc, text] of shipped) expect(readFileSync(join(unpacked, dir, doc), "utf8")).toBe(text);
+      }
+    },
+    SLOW,
+  );
 
-  test("each executable's ELF header names its machine and libc loader, and its -v names its target", async () => {
-    for (const t of RELEASE_TARGETS) {
-      expect({ target: t.name, ...readElf(executable(t)) }).toEqual({ target: t.name, ...LOADERS[t.name]! });
-      const bytes = await Bun.file(executable(t)).bytes();
-      expect(Buffer.from(bytes.buffer).includes(`${t.name} (${t.bun})`)).toBe(true);
-    }
-  }, SLOW);
+  test(
+    "each executable's ELF header names its machine and libc loader, and its -v names its target",
+    async () => {
+      for (const t of RELEASE_TARGETS) {
+        expect({ target: t.name, ...readElf(executable(t)) }).toEqual({ target: t.name, ...LOADERS[t.name]! });
+        const bytes = await Bun.file(executable(t)).bytes();
+        expect(Buffer.from(bytes.buffer).includes(`${t.name} (${t.bun})`)).toBe(true);
+      }
+    },
+    SLOW,
+  );
 
-  test("the host's executable from its archive: -v says its version and target", () => {
-    const t = hostTarget();
-    const v = sh([executable(t), "-v"]);
-    expect(v.exitCode).toBe(0);
-    expect(v.stdout.toString()).toContain(`wx-gateway ${pkg.version}\n`);
-    expect(v.stdout.toString()).toContain(`target: ${t.name} (${t.bun})\n`);
-  }, SLOW);
+  test(
+    "the host's executable from its archive: -v says its version and target",
+    () => {
+      const t = hostTarget();
+      const v = sh([executable(t), "-v"]);
+      expect(v.exitCode).toBe(0);
+      expect(v.stdout.toString()).toContain(`wx-gateway ${pkg.version}\n`);
+      expect(v.stdout.toString()).toContain(`target: ${t.name} (${t.bun})\n`);
+    },
+    SLOW,
+  );
 
-  test("the host's executable from its archive starts on its sample.conf.json and answers a signed verification", async () => {
-    const t = hostTarget();
-    const sample = JSON.parse(readFileSync(join(unpacked, `wx-gateway-${pkg.version}-${t.name}`, "sample.conf.json"), "utf8"));
-    // the sample as shipped, on a free port instead of 7080
-    await using gw = await startBinary(sample, { binary: executable(t) });
-    const query = signedQuery({ token: sample.services[0]["wx-params"].token });
-    query.set("echostr", "release-echo-42");
-    const res = await fetch(`${gw.base}${sample.services[0]["listen-endpoints"]["service-path"]}?${query}`);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toBe("release-echo-42");
-    expect(await gw.stop()).toBe(0);
-  }, SLOW);
+  test(
+    "the host's executable from its archive starts on its sample.conf.json and answers a signed verification",
+    async () => {
+      const t = hostTarget();
+      const sample = JSON.parse(readFileSync(join(unpacked, `wx-gateway-${pkg.version}-${t.name}`, "sample.conf.json"), "utf8"));
+      // the sample as shipped, on a free port instead of 7080
+      await using gw = await startBinary(sample, { binary: executable(t) });
+      const query = signedQuery({ token: sample.services[0]["wx-params"].token });
+      query.set("echostr", "release-echo-42");
+      const res = await fetch(`${gw.base}${sample.services[0]["listen-endpoints"]["service-path"]}?${query}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe("release-echo-42");
+      expect(await gw.stop()).toBe(0);
+    },
+    SLOW,
+  );
 
-  test("the image context made from the archives holds each architecture's released executable and layout.tar", () => {
-    const made = sh([process.execPath, "scripts/image-context.ts", "--from-release", out, "--out", context], root);
-    expect(made.exitCode).toBe(0);
-    expect(readdirSync(context).sort()).toEqual(["amd64", "arm64", "layout.tar"]);
-    expect(readElf(join(context, "amd64/wx-gateway")).machine).toBe("x86-64");
-    expect(readElf(join(context, "arm64/wx-gateway")).machine).toBe("aarch64");
-    const released = RELEASE_TARGETS.find((t) => t.name === "linux-arm64")!;
-    expect(readFileSync(join(context, "arm64/wx-gateway")).equals(readFileSync(executable(released)))).toBe(true);
-  }, SLOW);
+  test(
+    "the image context made from the archives holds each architecture's released executable and layout.tar",
+    () => {
+      const made = sh([process.execPath, "scripts/image-context.ts", "--from-release", out, "--out", context], root);
+      expect(made.exitCode).toBe(0);
+      expect(readdirSync(context).sort()).toEqual(["amd64", "arm64", "layout.tar"]);
+      expect(readElf(join(context, "amd64/wx-gateway")).machine).toBe("x86-64");
+      expect(readElf(join(context, "arm64/wx-gateway")).machine).toBe("aarch64");
+      const released = RELEASE_TARGETS.find((t) => t.name === "linux-arm64")!;
+      expect(readFileSync(join(context, "arm64/wx-gateway")).equals(readFileSync(executable(released)))).toBe(true);
+    },
+    SLOW,
+  );
 
   const muslReason = existsSync(muslLoader) ? null : `no musl loader ${muslLoader} on this host`;
   if (muslReason) console.warn(`skipping the musl executable's -v: ${muslReason} (its ELF header is checked above; release.yml runs it in Alpine)`);
-  test.skipIf(muslReason !== null)("the host's musl executable runs: -v says its target", () => {
-    const t = RELEASE_TARGETS.find((r) => r.arch === hostTarget().arch && r.libc === "musl")!;
-    const v = sh([executable(t), "-v"]);
-    expect(v.stderr.toString()).toBe("");
-    expect(v.stdout.toString()).toContain(`target: ${t.name} (${t.bun})\n`);
-  }, SLOW);
+  test.skipIf(muslReason !== null)(
+    "the host's musl executable runs: -v says its target",
+    () => {
+      const t = RELEASE_TARGETS.find((r) => r.arch === hostTarget().arch && r.libc === "musl")!;
+      const v = sh([executable(t), "-v"]);
+      expect(v.stderr.toString()).toBe("");
+      expect(v.stdout.toString()).toContain(`target: ${t.name} (${t.bun})\n`);
+    },
+    SLOW,
+  );
 });

@@ -1,21 +1,30 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { heapStats } from "bun:jsc";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { encodeStoredReply } from "../../src/callback/dedup/reply-codec";
 import { storedReply } from "../../src/state/index";
 import { CLAIM_MARGIN_MS } from "../../src/state/redis-dedup";
-import { encodeStoredReply } from "../../src/callback/dedup/reply-codec";
 import type { WechatReply } from "../../src/wechat/reply";
-import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
-import { fakeTimerClock } from "../_helpers/fake-timers";
 import { drive, instance, slowWork, until } from "../_helpers/dedup-instances";
+import { fakeTimerClock } from "../_helpers/fake-timers";
+import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
 
-const xmlReply = (text: string): WechatReply => ({ kind: "reply", reply: { type: "text", msg: text }, toUser: "oUser", fromUser: "gh_a", createTime: 1_700_000_000 });
+const xmlReply = (text: string): WechatReply => ({
+  kind: "reply",
+  reply: { type: "text", msg: text },
+  toUser: "oUser",
+  fromUser: "gh_a",
+  createTime: 1_700_000_000,
+});
 
 let prefixCounter = 0;
 const freshPrefix = () => `dd${++prefixCounter}:`;
 
 describe("storedReply", () => {
   test("reads done entries (the stored-reply codec's text) and nothing else", () => {
-    expect(storedReply(JSON.stringify({ state: "done", reply: encodeStoredReply({ kind: "success", reason: "r" }) }))).toEqual({ kind: "success", reason: "r" });
+    expect(storedReply(JSON.stringify({ state: "done", reply: encodeStoredReply({ kind: "success", reason: "r" }) }))).toEqual({
+      kind: "success",
+      reason: "r",
+    });
     expect(storedReply(JSON.stringify({ state: "done", reply: encodeStoredReply(xmlReply("a")) }))).toEqual(xmlReply("a"));
     expect(storedReply(JSON.stringify({ state: "pending", owner: "x" }))).toBeNull();
     expect(storedReply(JSON.stringify({ state: "done", reply: { kind: "reply" } }))).toBeNull();
@@ -186,7 +195,13 @@ describeRedis("redis dedup across instances", () => {
 
     await redis.start();
     // past the breaker's retryAfterMs (100 ms) on the fake clock, until both links have reconnected (real I/O)
-    const answers = (i: ReturnType<typeof instance>) => i.link.run((c) => c.send("PING", [])).then(() => true, () => false);
+    const answers = (i: ReturnType<typeof instance>) =>
+      i.link
+        .run((c) => c.send("PING", []))
+        .then(
+          () => true,
+          () => false,
+        );
     for (let attempt = 0; attempt < 200 && !((await answers(a)) && (await answers(b))); attempt++) {
       clock.advance(150);
       await new Promise((resolve) => setTimeout(resolve, 5));

@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createFileTokenStore, recordPath } from "../../src/store/file-store";
-import { decodeRecord, encodeRecord } from "../../src/store/token-store";
 import { createMemoryTokenStore } from "../../src/store/memory-store";
+import { decodeRecord, encodeRecord } from "../../src/store/token-store";
 import { fakeTimerClock } from "../_helpers/fake-timers";
 
 const newDir = () => join(mkdtempSync(join(tmpdir(), "wxgw-fs-")), "tokens");

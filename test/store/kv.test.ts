@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createMemoryLogger } from "../../src/obs/log";
-import { createMemoryKvStore, createRedisKvStore, type KvStore } from "../../src/store/kv";
 import { createKvStore, createTokenStore } from "../../src/store/index";
+import { createMemoryKvStore, createRedisKvStore, type KvStore } from "../../src/store/kv";
 import { makeConfig } from "../_helpers/config";
-import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
 import { fakeTimerClock } from "../_helpers/fake-timers";
+import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
 
 describe("memory KvStore", () => {
   test("values expire after their TTL", async () => {

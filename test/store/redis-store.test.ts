@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { GatewayError } from "../../src/http/errors";
 import { createMemoryLogger } from "../../src/obs/log";
+import { redisWhere } from "../../src/store/redis-conn";
 import { createRedisTokenStore } from "../../src/store/redis-store";
 import type { TokenStore } from "../../src/store/token-store";
-import { GatewayError } from "../../src/http/errors";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
-import { redisWhere } from "../../src/store/redis-conn";
 
 test("log lines name redis by host, port and db, never with its password", () => {
   expect(redisWhere("redis://:s3cret@redis.internal:6380/2")).toBe("redis.internal:6380/2");

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { RedisClient } from "bun";
+import { createGateway } from "../../src/gateway";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createMetrics } from "../../src/obs/metrics";
 import { createSharedState } from "../../src/state/index";
 import { createStores } from "../../src/store/index";
-import { createGateway } from "../../src/gateway";
 import { makeConfig } from "../_helpers/config";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
 

@@ -33,7 +33,8 @@ describe("availableCpus (workers: auto)", () => {
   test("cgroup v1 (hybrid hosts): cpu.cfs_quota_us / cpu.cfs_period_us under the cpu controller's mount", () => {
     const read = files({
       "/proc/self/cgroup": "4:memory:/x\n3:cpu,cpuacct:/docker/abc\n0::/\n",
-      "/proc/self/mountinfo": "40 30 0:35 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n41 30 0:36 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n",
+      "/proc/self/mountinfo":
+        "40 30 0:35 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n41 30 0:36 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n",
       "/sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_quota_us": "200000\n",
       "/sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_period_us": "100000\n",
     });

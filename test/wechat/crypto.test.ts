@@ -1,12 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createCipheriv, randomBytes } from "node:crypto";
-import {
-  CryptoError,
-  createMessageCrypto,
-  decodeAesKey,
-  msgSignature,
-  type CryptoErrorReason,
-} from "../../src/wechat/crypto";
+import { CryptoError, type CryptoErrorReason, createMessageCrypto, decodeAesKey, msgSignature } from "../../src/wechat/crypto";
 import vectorFile from "../fixtures/crypto/vectors.json";
 
 interface Vector {
@@ -189,9 +183,7 @@ describe("decrypt errors", () => {
 
   test("length field larger than the data → length", () => {
     expect(reasonOf(() => crypto.decrypt(rawEncrypt(pad32(frame("hello", APP_ID, 0xffffffff)))))).toBe("length");
-    expect(reasonOf(() => crypto.decrypt(rawEncrypt(pad32(frame("hello", APP_ID, 5 + APP_ID.length + 1)))))).toBe(
-      "length",
-    );
+    expect(reasonOf(() => crypto.decrypt(rawEncrypt(pad32(frame("hello", APP_ID, 5 + APP_ID.length + 1)))))).toBe("length");
     // after padding is stripped there is no room for the 16 random bytes and the length field
     expect(reasonOf(() => crypto.decrypt(rawEncrypt(pad32(Buffer.alloc(10)))))).toBe("length");
   });

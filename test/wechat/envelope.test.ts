@@ -3,12 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { createMessageCrypto, msgSignature } from "../../src/wechat/crypto";
-import {
-  encryptReply,
-  encryptedReplyXml,
-  extractJsonEncrypt,
-  extractXmlEncrypt,
-} from "../../src/wechat/envelope";
+import { encryptedReplyXml, encryptReply, extractJsonEncrypt, extractXmlEncrypt } from "../../src/wechat/envelope";
 import vectorFile from "../fixtures/crypto/vectors.json";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dir, "../fixtures/crypto", name), "utf8");
@@ -31,9 +26,7 @@ describe("extractXmlEncrypt", () => {
   });
 
   test("plain text instead of CDATA", () => {
-    expect(extractXmlEncrypt(`<xml><ToUserName>gh_x</ToUserName><Encrypt> ${mp!.encrypt} </Encrypt></xml>`)).toBe(
-      mp!.encrypt,
-    );
+    expect(extractXmlEncrypt(`<xml><ToUserName>gh_x</ToUserName><Encrypt> ${mp!.encrypt} </Encrypt></xml>`)).toBe(mp!.encrypt);
   });
 
   test("the value it returns decrypts and is covered by the published msg_signature", () => {

@@ -3,10 +3,10 @@
  * (MsgType/Event), integers and ids, layout whitespace, and errors that never quote the message.
  */
 import { describe, expect, test } from "bun:test";
-import { parseInboundXml, routeOf, MessageError } from "../../src/wechat/message";
-import { parseWechatXml, parseWechatXmlFully, XmlError } from "../../src/wechat/xml";
 import { toChannelsMessage } from "../../src/wechat/channels";
 import { extractJsonEncrypt } from "../../src/wechat/envelope";
+import { MessageError, parseInboundXml, routeOf } from "../../src/wechat/message";
+import { parseWechatXml, parseWechatXmlFully, XmlError } from "../../src/wechat/xml";
 
 /** The documented nesting limit (the root is level 1). */
 const MAX_NESTING = 32;
@@ -33,8 +33,14 @@ describe("MsgType and Event are plain path segments", () => {
   test("'..', '.', slashes, spaces, encodings and over-long names are refused", () => {
     const bad = ["..", ".", "a/b", "a\\b", "%2e%2e", "a b", "a.b", "事件", "x".repeat(65), `${SECRET}/..`];
     for (const type of bad) {
-      expect([type, refused(() => routeOf(parseInboundXml(xml(`<MsgType>${type}</MsgType><MsgId>1</MsgId>`))))]).toEqual([type, expect.stringContaining("MsgType")]);
-      expect([type, refused(() => routeOf(parseInboundXml(xml(`<MsgType>event</MsgType><Event>${type}</Event>`))))]).toEqual([type, expect.stringContaining("Event")]);
+      expect([type, refused(() => routeOf(parseInboundXml(xml(`<MsgType>${type}</MsgType><MsgId>1</MsgId>`))))]).toEqual([
+        type,
+        expect.stringContaining("MsgType"),
+      ]);
+      expect([type, refused(() => routeOf(parseInboundXml(xml(`<MsgType>event</MsgType><Event>${type}</Event>`))))]).toEqual([
+        type,
+        expect.stringContaining("Event"),
+      ]);
       const channels = JSON.stringify({ MsgType: "event", Event: type, CreateTime: 1 });
       expect([type, refused(() => routeOf(toChannelsMessage(channels)))]).toEqual([type, expect.stringContaining("Event")]);
     }
@@ -59,7 +65,9 @@ describe("integers and ids (SPEC §4.3)", () => {
   test("ids are digit strings: anything else is refused", () => {
     for (const value of ["abc", "", "-1", "1.0", "1e3", " ", `${SECRET}`, "1".repeat(33)]) {
       expect(refused(() => parseInboundXml(xml(`<CreateTime>1</CreateTime><MsgType>text</MsgType><MsgId>${value}</MsgId>`)))).toContain("MsgId");
-      expect(refused(() => parseInboundXml(xml(`<CreateTime>1</CreateTime><MsgType>event</MsgType><Event>X</Event><MsgID>${value}</MsgID>`)))).toContain("MsgID");
+      expect(refused(() => parseInboundXml(xml(`<CreateTime>1</CreateTime><MsgType>event</MsgType><Event>X</Event><MsgID>${value}</MsgID>`)))).toContain(
+        "MsgID",
+      );
     }
     expect(parseInboundXml(text()).MsgId).toBe("123");
   });
@@ -72,7 +80,8 @@ describe("integers and ids (SPEC §4.3)", () => {
 });
 
 describe("Channels JSON: exact ids, bounded nesting", () => {
-  const order = (id: string, extra = "") => `{"ToUserName":"gh","FromUserName":"oB","CreateTime":1700000000,"MsgType":"event","Event":"channels_ec_order_pay","order_info":{"order_id":${id}${extra}}}`;
+  const order = (id: string, extra = "") =>
+    `{"ToUserName":"gh","FromUserName":"oB","CreateTime":1700000000,"MsgType":"event","Event":"channels_ec_order_pay","order_info":{"order_id":${id}${extra}}}`;
   test("ids keep their exact digits, bare or quoted", () => {
     expect((toChannelsMessage(order("3705115058471208928")).order_info as { order_id: string }).order_id).toBe("3705115058471208928");
     expect((toChannelsMessage(order('"3705115058471208928"')).order_info as { order_id: string }).order_id).toBe("3705115058471208928");
@@ -117,7 +126,8 @@ describe("Channels JSON: exact ids, bounded nesting", () => {
 
 describe("XML layout and errors", () => {
   test("whitespace and line breaks around CDATA are layout; inside CDATA they are content", () => {
-    const pretty = "<xml>\n  <ToUserName>\n    <![CDATA[gh]]>\n  </ToUserName>\n  <MsgType> <![CDATA[event]]> </MsgType>\n  <Event>\t<![CDATA[CLICK]]>\n</Event>\n" +
+    const pretty =
+      "<xml>\n  <ToUserName>\n    <![CDATA[gh]]>\n  </ToUserName>\n  <MsgType> <![CDATA[event]]> </MsgType>\n  <Event>\t<![CDATA[CLICK]]>\n</Event>\n" +
       "  <EventKey> <![CDATA[ k ]]> <![CDATA[2]]> </EventKey>\n  <CreateTime> 1 </CreateTime>\n</xml>";
     const want = { ToUserName: "gh", MsgType: "event", Event: "CLICK", EventKey: " k 2", CreateTime: 1 };
     expect(parseInboundXml(pretty)).toEqual(want);
@@ -135,8 +145,13 @@ describe("XML layout and errors", () => {
   });
   test("parse errors name a position or an element, never the message's text", () => {
     const docs = [
-      `<xml><${SECRET}>1</${SECRET}x></xml>`, `<xml><a>${SECRET}</xml>`, `<xml><a ${SECRET}=1>x</a></xml>`,
-      `<xml><constructor>${SECRET}</constructor></xml>`, `<xml><${SECRET}>`, `<xml>&${SECRET};</xml>`, `<${SECRET}/>`,
+      `<xml><${SECRET}>1</${SECRET}x></xml>`,
+      `<xml><a>${SECRET}</xml>`,
+      `<xml><a ${SECRET}=1>x</a></xml>`,
+      `<xml><constructor>${SECRET}</constructor></xml>`,
+      `<xml><${SECRET}>`,
+      `<xml>&${SECRET};</xml>`,
+      `<${SECRET}/>`,
     ];
     for (const doc of docs) refused(() => parseInboundXml(doc));
   });

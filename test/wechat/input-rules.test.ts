@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { ID_PATTERN } from "../../src/contract/common";
-import { MAX_SEGMENT_LENGTH, integerOf, isIdString, isSafeSegment } from "../../src/wechat/input-rules";
+import { integerOf, isIdString, isSafeSegment, MAX_SEGMENT_LENGTH } from "../../src/wechat/input-rules";
 
 const SEGMENT = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_SEGMENT_LENGTH}}$`);
 const ID = new RegExp(ID_PATTERN);
@@ -36,8 +36,39 @@ function* generated(count: number): Generator<string> {
   }
 }
 
-const EDGES = ["", "-", "--1", "-0", "0", "+1", " 1", "1 ", " -12 ", "\u00a07\u00a0", "\ufeff7", "1\u200b", "1e5", "0x1", "1.0", "9".repeat(15), "9".repeat(16),
-  `-${"9".repeat(15)}`, `-${"9".repeat(16)}`, "7".repeat(32), "7".repeat(33), "x".repeat(64), "x".repeat(65), "a-b_C9", "a.b", "..", "Z", "[", "`", "@", "{"];
+const EDGES = [
+  "",
+  "-",
+  "--1",
+  "-0",
+  "0",
+  "+1",
+  " 1",
+  "1 ",
+  " -12 ",
+  "\u00a07\u00a0",
+  "\ufeff7",
+  "1\u200b",
+  "1e5",
+  "0x1",
+  "1.0",
+  "9".repeat(15),
+  "9".repeat(16),
+  `-${"9".repeat(15)}`,
+  `-${"9".repeat(16)}`,
+  "7".repeat(32),
+  "7".repeat(33),
+  "x".repeat(64),
+  "x".repeat(65),
+  "a-b_C9",
+  "a.b",
+  "..",
+  "Z",
+  "[",
+  "`",
+  "@",
+  "{",
+];
 
 describe("input rules agree with their patterns", () => {
   test("isSafeSegment, isIdString and integerOf on edge cases and 20 000 generated strings", () => {

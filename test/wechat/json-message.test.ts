@@ -126,7 +126,9 @@ describe("virtual-payment dedup identity", () => {
     expect(dedupKeyOf(a)).toBe("x:xpay_refund_notify:MchRefundId:refund_20240427_000042");
     expect(dedupKeyOf(b)).toBe(dedupKeyOf(a));
     const xml = withMiniProgramDedupKey(
-      parseInboundXml("<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType><Event>xpay_refund_notify</Event><MchRefundId>refund_20240427_000042</MchRefundId></xml>"),
+      parseInboundXml(
+        "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType><Event>xpay_refund_notify</Event><MchRefundId>refund_20240427_000042</MchRefundId></xml>",
+      ),
     );
     expect(dedupKeyOf(xml)).toBe(dedupKeyOf(a));
   });

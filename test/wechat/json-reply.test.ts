@@ -7,7 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { createMessageCrypto } from "../../src/wechat/crypto";
 import { extractJsonEncrypt } from "../../src/wechat/envelope";
-import { encryptJsonReply, encryptedReplyJson, jsonReplyBody, jsonReplyOf, transferCustomerServiceJson } from "../../src/wechat/json-reply";
+import { encryptedReplyJson, encryptJsonReply, jsonReplyBody, jsonReplyOf, transferCustomerServiceJson } from "../../src/wechat/json-reply";
 import { verifySignature } from "../../src/wechat/signature";
 import samples from "../fixtures/mini-program/samples.json";
 

@@ -6,9 +6,9 @@
  * surface's own reply union normalised the same way.
  */
 import { describe, expect, test } from "bun:test";
-import { Type as t, type TSchema } from "@sinclair/typebox";
-import { backendReplySchema } from "../../src/contract/reply";
+import { type TSchema, Type as t } from "@sinclair/typebox";
 import { jsonReplySchema } from "../../src/contract/mini-program";
+import { backendReplySchema } from "../../src/contract/reply";
 import { normalizeReply, replyNormalizer } from "../../src/wechat/reply-normalize";
 
 const article = { title: "t", description: "d", picUrl: "p", url: "u" };
@@ -20,7 +20,14 @@ describe("valid replies", () => {
 
   test("only the schema's fields are sent; optional strings absent are ''", () => {
     expect(normalizeReply({ type: "video", msg: "M", traceId: "x" })).toStrictEqual({ type: "video", msg: "M", title: "", desc: "" });
-    expect(normalizeReply({ type: "music", title: "T" })).toStrictEqual({ type: "music", title: "T", desc: "", musicUrl: "", hqMusicUrl: "", thumbMediaId: "" });
+    expect(normalizeReply({ type: "music", title: "T" })).toStrictEqual({
+      type: "music",
+      title: "T",
+      desc: "",
+      musicUrl: "",
+      hqMusicUrl: "",
+      thumbMediaId: "",
+    });
     expect(normalizeReply({ type: "transfer_customer_service" })).toStrictEqual({ type: "transfer_customer_service", kfAccount: "" });
     expect(normalizeReply({ type: "news", articles: [{ ...article, extra: 1 }, article] })).toStrictEqual({ type: "news", articles: [article, article] });
   });
@@ -71,7 +78,10 @@ test("every optional field of a reply type is a string (the gateway sends '' for
 
 test("a surface's reply union (the Official Account replies and the json reply) is normalised by the same rules", () => {
   const normalize = replyNormalizer(t.Union([...backendReplySchema.anyOf, jsonReplySchema]));
-  expect(normalize({ type: "json", json: { ErrCode: 0, ErrMsg: "success" }, extra: 1 })).toStrictEqual({ type: "json", json: { ErrCode: 0, ErrMsg: "success" } });
+  expect(normalize({ type: "json", json: { ErrCode: 0, ErrMsg: "success" }, extra: 1 })).toStrictEqual({
+    type: "json",
+    json: { ErrCode: 0, ErrMsg: "success" },
+  });
   expect(normalize({ type: "json", json: ["SECRET"] })).toBe("json reply: json: Expected object");
   expect(normalize({ msg: "hi" })).toStrictEqual({ type: "text", msg: "hi" });
   expect(normalizeReply({ type: "json", json: {} })).toBe('unknown reply type "json"');

@@ -2,11 +2,18 @@ import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { safeEqual, verifySignature, wechatSignature } from "../../src/wechat/signature";
 
-const nodeSha1 = (parts: string[]) => createHash("sha1").update([...parts].sort().join("")).digest("hex");
+const nodeSha1 = (parts: string[]) =>
+  createHash("sha1")
+    .update([...parts].sort().join(""))
+    .digest("hex");
 
 describe("signature implementation (Bun.SHA1, char-wise constant-time compare)", () => {
   test("wechatSignature equals node:crypto's sha1 over the sorted parts, UTF-8 included", () => {
-    for (const parts of [["bench_token", "1700000000", "12345"], ["令牌", "1700000000", "n😀", "Encrypt+/="], ["", "", ""]]) {
+    for (const parts of [
+      ["bench_token", "1700000000", "12345"],
+      ["令牌", "1700000000", "n😀", "Encrypt+/="],
+      ["", "", ""],
+    ]) {
       expect(wechatSignature(parts)).toBe(nodeSha1(parts));
     }
   });

@@ -8,11 +8,11 @@
 import { describe, expect, test } from "bun:test";
 import { createCipheriv } from "node:crypto";
 import { join } from "node:path";
-import { decrypt as wecomDecrypt, encrypt as wecomEncrypt, getSignature } from "@wecom/crypto";
+import { getSignature, decrypt as wecomDecrypt, encrypt as wecomEncrypt } from "@wecom/crypto";
 import { decodeAesKey } from "../../src/wechat/crypto";
 import { extractXmlEncrypt } from "../../src/wechat/envelope";
 import { dedupKeyOf, parseInboundXml } from "../../src/wechat/message";
-import { WecomError, createWecomCallback, readWecomQuery, withWecomDedupKey, type WecomErrorReason } from "../../src/wechat/wecom";
+import { createWecomCallback, readWecomQuery, WecomError, type WecomErrorReason, withWecomDedupKey } from "../../src/wechat/wecom";
 import samples from "../fixtures/wecom/samples.json";
 
 const DIR = join(import.meta.dir, "../fixtures/wecom");
@@ -86,7 +86,9 @@ describe("replies", () => {
     const theirs = wecomEncrypt(samples.encodingAesKey, samples.reply.plaintext, samples.corpId, random);
     expect(ours).toBe(theirs);
     const theirSignature = getSignature(samples.token, timestamp, nonce, theirs);
-    expect(wecom.decryptMessage({ msgSignature: theirSignature, timestamp, nonce }, `<xml><Encrypt><![CDATA[${theirs}]]></Encrypt></xml>`)).toBe(samples.reply.plaintext);
+    expect(wecom.decryptMessage({ msgSignature: theirSignature, timestamp, nonce }, `<xml><Encrypt><![CDATA[${theirs}]]></Encrypt></xml>`)).toBe(
+      samples.reply.plaintext,
+    );
   });
 });
 
@@ -134,7 +136,11 @@ describe("refusals", () => {
 
 describe("dedup identity", () => {
   const event = (fields: string) =>
-    withWecomDedupKey(parseInboundXml(`<xml><ToUserName>ww1</ToUserName><FromUserName>sys</FromUserName><CreateTime>1403610513</CreateTime><MsgType>event</MsgType><Event>change_contact</Event>${fields}</xml>`));
+    withWecomDedupKey(
+      parseInboundXml(
+        `<xml><ToUserName>ww1</ToUserName><FromUserName>sys</FromUserName><CreateTime>1403610513</CreateTime><MsgType>event</MsgType><Event>change_contact</Event>${fields}</xml>`,
+      ),
+    );
 
   test("two contact changes from `sys` in the same second get different keys; a resend gets the same key", () => {
     const a = event("<ChangeType>create_user</ChangeType><UserID>zhangsan</UserID>");

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { scanFlatXml, scanSimpleXml } from "../../src/wechat/xml-scan";
 import { parseInboundXml, toInboundMessage } from "../../src/wechat/message";
 import { parseWechatXml, parseWechatXmlFully } from "../../src/wechat/xml";
+import { scanFlatXml, scanSimpleXml } from "../../src/wechat/xml-scan";
 
 const FIXTURES = join(import.meta.dir, "../fixtures/xml");
 
@@ -27,9 +27,31 @@ function rng(seed: number): () => number {
 
 const NAMES = ["a", "b", "item", "List", "MsgId", "Content", "x.y", "_z", "A-1", "toString", "constructor", "xml", "a:b"];
 const TEXTS = [
-  "", " ", "1", "hello", "18446744073709551615", "a &amp; b", "&lt;&gt;&quot;&apos;", "&amp;lt;", "&foo;", "&#65;", "&nbsp;",
-  "x]]>y", "\u0001\u001f", "中文😀", "\n", "\t", "<![CDATA[cd]]>", "<![CDATA[<b>&amp;</b>]]>", "<![CDATA[]]>",
-  "<![CDATA[<!DOCTYPE html>]]>", "<!-- c -->", "<?pi x?>", "&", "\r\n", ">",
+  "",
+  " ",
+  "1",
+  "hello",
+  "18446744073709551615",
+  "a &amp; b",
+  "&lt;&gt;&quot;&apos;",
+  "&amp;lt;",
+  "&foo;",
+  "&#65;",
+  "&nbsp;",
+  "x]]>y",
+  "\u0001\u001f",
+  "中文😀",
+  "\n",
+  "\t",
+  "<![CDATA[cd]]>",
+  "<![CDATA[<b>&amp;</b>]]>",
+  "<![CDATA[]]>",
+  "<![CDATA[<!DOCTYPE html>]]>",
+  "<!-- c -->",
+  "<?pi x?>",
+  "&",
+  "\r\n",
+  ">",
 ];
 const PROLOGS = ["", "", "", '<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0"?>\n', " ", "\ufeff", "<!DOCTYPE xml>", "<?xml?>"];
 const EPILOGS = ["", "", "\n", " x", "<a/>", "<!-- end -->"];
@@ -39,7 +61,10 @@ const SIMPLE = (x: string) => !/^(?:toString|constructor|a:b)$|&(?!amp;|lt;|gt;|
 
 function generate(next: () => number, clean: boolean): string {
   const from = <T extends string>(xs: readonly T[]) => (clean ? xs.filter(SIMPLE) : xs);
-  const names = from(NAMES), texts = from(TEXTS), prologs = from(PROLOGS), epilogs = clean ? ["", "\n"] : EPILOGS;
+  const names = from(NAMES),
+    texts = from(TEXTS),
+    prologs = from(PROLOGS),
+    epilogs = clean ? ["", "\n"] : EPILOGS;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
   const text = () => Array.from({ length: Math.floor(next() * 3) }, () => pick(texts)).join("");
   const ws = () => pick(["", "", "\n  ", " "]);
@@ -108,10 +133,22 @@ describe("scanSimpleXml agrees with the validating parser", () => {
   test("what the scan leaves to the full path", () => {
     const declined = [
       "<xml><a>1</b></xml>", // mismatched: the full path words the error
-      "<xml><a>1</a>", "<xml/>", "<xml></xml>", "<xml> </xml>", "<root><a>1</a></root>", "<xml><a>1</a></xml><xml/>",
-      '<xml><a k="v">1</a></xml>', "<xml><!-- c --><a>1</a></xml>", "<!DOCTYPE x><xml><a>1</a></xml>",
-      "\ufeff<xml><a>1</a></xml>", "<xml><a>1\r\n2</a></xml>", "<xml><a>&#65;</a></xml>", "<xml><a>&nbsp;</a></xml>",
-      "<xml><toString>1</toString></xml>", "<xml><constructor>1</constructor></xml>", "<xml><a>1</a ></xml>",
+      "<xml><a>1</a>",
+      "<xml/>",
+      "<xml></xml>",
+      "<xml> </xml>",
+      "<root><a>1</a></root>",
+      "<xml><a>1</a></xml><xml/>",
+      '<xml><a k="v">1</a></xml>',
+      "<xml><!-- c --><a>1</a></xml>",
+      "<!DOCTYPE x><xml><a>1</a></xml>",
+      "\ufeff<xml><a>1</a></xml>",
+      "<xml><a>1\r\n2</a></xml>",
+      "<xml><a>&#65;</a></xml>",
+      "<xml><a>&nbsp;</a></xml>",
+      "<xml><toString>1</toString></xml>",
+      "<xml><constructor>1</constructor></xml>",
+      "<xml><a>1</a ></xml>",
     ];
     for (const doc of declined) expect([doc, scanSimpleXml(doc)]).toEqual([doc, undefined]);
   });
@@ -143,7 +180,8 @@ describe("scanFlatXml reads the flat documents exactly as scanSimpleXml does", (
       }
       flat++;
       const simple = scanSimpleXml(doc);
-      const expected = simple === undefined ? undefined : Object.fromEntries(Object.entries(simple).map(([k, v]) => [k, typeof v === "string" ? tag(k, v) : v]));
+      const expected =
+        simple === undefined ? undefined : Object.fromEntries(Object.entries(simple).map(([k, v]) => [k, typeof v === "string" ? tag(k, v) : v]));
       if (!Bun.deepEquals(fast, expected, true)) mismatches.push(`${JSON.stringify(doc)}: ${JSON.stringify(fast)} vs ${JSON.stringify(expected)}`);
     }
     expect(mismatches.slice(0, 5)).toEqual([]);
@@ -153,9 +191,19 @@ describe("scanFlatXml reads the flat documents exactly as scanSimpleXml does", (
 
   test("what it leaves to scanSimpleXml: nesting, repeats, array names, text beside the children", () => {
     const declined = [
-      "<xml><a><b>1</b></a></xml>", "<xml><a>1</a><a>2</a></xml>", "<xml><item>1</item></xml>", "<xml><List>1</List></xml>",
-      "<xml>t<a>1</a></xml>", "<xml><a>1</a>t</xml>", "<xml><![CDATA[x]]><a>1</a></xml>", "<xml></xml>", "<xml><a>1</a></xml><a/>",
-      "<xml><a>1</b></xml>", "<xml><a>&#65;</a></xml>", "<xml><toString>1</toString></xml>", '<xml><a k="v">1</a></xml>',
+      "<xml><a><b>1</b></a></xml>",
+      "<xml><a>1</a><a>2</a></xml>",
+      "<xml><item>1</item></xml>",
+      "<xml><List>1</List></xml>",
+      "<xml>t<a>1</a></xml>",
+      "<xml><a>1</a>t</xml>",
+      "<xml><![CDATA[x]]><a>1</a></xml>",
+      "<xml></xml>",
+      "<xml><a>1</a></xml><a/>",
+      "<xml><a>1</b></xml>",
+      "<xml><a>&#65;</a></xml>",
+      "<xml><toString>1</toString></xml>",
+      '<xml><a k="v">1</a></xml>',
     ];
     for (const doc of declined) expect([doc, scanFlatXml(doc, tag)]).toEqual([doc, undefined]);
     expect(scanFlatXml('<?xml version="1.0"?>\n<xml>\n <a>x &amp; <![CDATA[<y>]]></a><b/></xml>\n', tag)).toEqual({ a: "a=x & <y>", b: "b=" });

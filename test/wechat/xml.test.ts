@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { XmlError, cdata, parseWechatXml } from "../../src/wechat/xml";
+import { cdata, parseWechatXml, XmlError } from "../../src/wechat/xml";
 
 describe("parseWechatXml", () => {
   test("values stay strings, so 64-bit ids keep every digit", () => {

@@ -14,7 +14,10 @@ import { closeAll, connectionsByWorker, oneConnectionPerWorker, startWorkers } f
 
 /** The sum of a counter's samples in an exposition text. */
 const total = (text: string, name: string) =>
-  text.split("\n").filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `)).reduce((n, l) => n + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+  text
+    .split("\n")
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
 
 describe("workers: the guarantees of one process", () => {
   test("a message and its retries on three workers: the backend sees it once, all get the same reply", async () => {
@@ -63,7 +66,11 @@ describe("workers: the guarantees of one process", () => {
     await connectionsByWorker(gw.port, 4).then((m) => closeAll([...m.values()].flat()));
     const answers = await Promise.all(
       Array.from({ length: 50 }, () =>
-        fetch(`${gw.base}/sign-jsapi`, { method: "POST", body: new URLSearchParams({ s: "svc", u: "https://example.com/page" }), headers: { connection: "close" } }),
+        fetch(`${gw.base}/sign-jsapi`, {
+          method: "POST",
+          body: new URLSearchParams({ s: "svc", u: "https://example.com/page" }),
+          headers: { connection: "close" },
+        }),
       ),
     );
     expect(answers.map((r) => r.status)).toEqual(Array(50).fill(200));

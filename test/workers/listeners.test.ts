@@ -5,9 +5,9 @@
  * another gateway with workers already holds is exit 4, although both would ask for SO_REUSEPORT.
  */
 import { describe, expect, test } from "bun:test";
-import { compiledBinary, freePort, scratchDir } from "../_helpers/binary";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { compiledBinary, freePort, scratchDir } from "../_helpers/binary";
 import { rawConfig } from "../_helpers/config";
 import { startWorkers } from "../_helpers/workers";
 
@@ -15,14 +15,26 @@ describe("workers: listeners", () => {
   test("admin-listen and api-proxy.listen on every worker; api-proxy's port 0 is one port for all", async () => {
     const adminPort = await freePort();
     const admin = `http://127.0.0.1:${adminPort}`;
-    const raw = rawConfig({}, { "admin-listen": `127.0.0.1:${adminPort}`, "api-proxy": { listen: "127.0.0.1:0" }, "common-endpoints": { "health-check": "/health" } });
+    const raw = rawConfig(
+      {},
+      { "admin-listen": `127.0.0.1:${adminPort}`, "api-proxy": { listen: "127.0.0.1:0" }, "common-endpoints": { "health-check": "/health" } },
+    );
     await using gw = await startWorkers(raw, 3, { healthUrl: `${admin}/health` });
-    const lines = gw.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { worker: number; msg: string });
+    const lines = gw
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { worker: number; msg: string });
     const proxyPorts = lines.filter((l) => l.msg.startsWith("WeChat API proxy listening on")).map((l) => [l.worker, l.msg.split(":").at(-1)]);
     expect(proxyPorts.map(([w]) => w).sort()).toEqual([1, 2, 3]);
     const port = proxyPorts[0]![1];
     expect(new Set(proxyPorts.map(([, p]) => p))).toEqual(new Set([port]));
-    expect(lines.filter((l) => l.msg === `admin listener (common endpoints) on 127.0.0.1:${adminPort}`).map((l) => l.worker).sort()).toEqual([1, 2, 3]);
+    expect(
+      lines
+        .filter((l) => l.msg === `admin listener (common endpoints) on 127.0.0.1:${adminPort}`)
+        .map((l) => l.worker)
+        .sort(),
+    ).toEqual([1, 2, 3]);
     // served: the proxy answers a token request as WeChat would (no appid: 41002), the admin listener its health check
     expect(await (await fetch(`http://127.0.0.1:${port}/cgi-bin/token?grant_type=client_credential`)).json()).toMatchObject({ errcode: 41002 });
     expect((await fetch(`${admin}/health`)).status).toBe(200);

@@ -76,7 +76,13 @@ describe("workers: operations", () => {
     let again = text;
     for (let i = 0; i < 100 && !again.includes("wxgw_process_resident_memory_bytes "); i++) again = await Bun.sleep(30).then(scrape);
     expect(again.split("\n").filter((l) => l.startsWith("wxgw_process_resident_memory_bytes ")).length).toBe(1);
-    const workers = new Set(gw.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l).worker));
+    const workers = new Set(
+      gw
+        .output()
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l).worker),
+    );
     expect([...workers].sort()).toEqual([0, 1, 2, 3]);
     closeAll(conns);
   }, 30_000);

@@ -2,14 +2,17 @@ import { describe, expect, test } from "bun:test";
 import type { Job } from "../../src/callback/limiter";
 import { GatewayError } from "../../src/http/errors";
 import { allocateLimiterMemory, createSharedLimiter, releaseWorker } from "../../src/workers/shared-limiter";
-import { allocateReplayMemory, createSharedReplayGuard } from "../../src/workers/shared-replay";
 import { releaseIfHeldBy, SharedMutex } from "../../src/workers/shared-mutex";
+import { allocateReplayMemory, createSharedReplayGuard } from "../../src/workers/shared-replay";
 
 describe("shared replay guard", () => {
   test("a nonce one worker saw is known to the others, through the table's growth", () => {
     let now = 1_700_000_000_000;
     const memory = allocateReplayMemory(now);
-    const [a, b] = [1, 2].map((w) => createSharedReplayGuard(memory, w, 30, () => now)) as [ReturnType<typeof createSharedReplayGuard>, ReturnType<typeof createSharedReplayGuard>];
+    const [a, b] = [1, 2].map((w) => createSharedReplayGuard(memory, w, 30, () => now)) as [
+      ReturnType<typeof createSharedReplayGuard>,
+      ReturnType<typeof createSharedReplayGuard>,
+    ];
     expect(a.isReplay("1:n1", "body")).toBe(false);
     expect(b.isReplay("1:n1", "body")).toBe(false); // WeChat's own retry: same body
     expect(b.isReplay("1:n1", "forged")).toBe(true);
@@ -23,7 +26,10 @@ describe("shared replay guard", () => {
 
   test("full: refused with 503 by every worker", () => {
     const memory = allocateReplayMemory(Date.now(), 4096);
-    const [a, b] = [1, 2].map((w) => createSharedReplayGuard(memory, w, 30, Date.now)) as [ReturnType<typeof createSharedReplayGuard>, ReturnType<typeof createSharedReplayGuard>];
+    const [a, b] = [1, 2].map((w) => createSharedReplayGuard(memory, w, 30, Date.now)) as [
+      ReturnType<typeof createSharedReplayGuard>,
+      ReturnType<typeof createSharedReplayGuard>,
+    ];
     for (let k = 0; k < 3072; k++) (k % 2 ? a : b).isReplay(`1:${k}`, "a");
     for (const guard of [a, b]) expect(() => guard.isReplay("1:more", "a")).toThrow(GatewayError);
   });

@@ -37,25 +37,37 @@ const status = (over: Partial<StatusData>, svc: Partial<ServiceStatus>): StatusD
 
 describe("the status page over every worker", () => {
   test("counts add up, latency is weighted by samples, errors merge newest first, the latest token shows", () => {
-    const a = status({}, {
-      perMinute: [{ at: 0, replied: 3, fallback: 1, rejected: 0 }],
-      byType: { text: { replied: 3, "success-fallback": 1 } },
-      latencyMs: { p50: 10, p90: 20, p99: 40, samples: 30 },
-      dedupHits: 2,
-      lastErrors: [{ at: 5, reason: "a" }],
-      token: { state: "valid", expiresAt: 7000 },
-    });
-    const b = status({ startedAt: 500, ready: { ready: false, reason: "draining" } }, {
-      perMinute: [{ at: 0, replied: 1, fallback: 0, rejected: 2 }, { at: 60_000, replied: 4, fallback: 0, rejected: 0 }],
-      byType: { text: { replied: 5 }, event: { replied: 1 } },
-      latencyMs: { p50: 20, p90: 40, p99: 100, samples: 10 },
-      dedupHits: 1,
-      lastErrors: [{ at: 9, reason: "b" }],
-      token: { state: "valid", expiresAt: 9000 },
-    });
+    const a = status(
+      {},
+      {
+        perMinute: [{ at: 0, replied: 3, fallback: 1, rejected: 0 }],
+        byType: { text: { replied: 3, "success-fallback": 1 } },
+        latencyMs: { p50: 10, p90: 20, p99: 40, samples: 30 },
+        dedupHits: 2,
+        lastErrors: [{ at: 5, reason: "a" }],
+        token: { state: "valid", expiresAt: 7000 },
+      },
+    );
+    const b = status(
+      { startedAt: 500, ready: { ready: false, reason: "draining" } },
+      {
+        perMinute: [
+          { at: 0, replied: 1, fallback: 0, rejected: 2 },
+          { at: 60_000, replied: 4, fallback: 0, rejected: 0 },
+        ],
+        byType: { text: { replied: 5 }, event: { replied: 1 } },
+        latencyMs: { p50: 20, p90: 40, p99: 100, samples: 10 },
+        dedupHits: 1,
+        lastErrors: [{ at: 9, reason: "b" }],
+        token: { state: "valid", expiresAt: 9000 },
+      },
+    );
     const merged = mergeStatus(a, [b]);
     const svc = merged.services[0]!;
-    expect(svc.perMinute).toEqual([{ at: 0, replied: 4, fallback: 1, rejected: 2 }, { at: 60_000, replied: 4, fallback: 0, rejected: 0 }]);
+    expect(svc.perMinute).toEqual([
+      { at: 0, replied: 4, fallback: 1, rejected: 2 },
+      { at: 60_000, replied: 4, fallback: 0, rejected: 0 },
+    ]);
     expect(svc.byType).toEqual({ text: { replied: 8, "success-fallback": 1 }, event: { replied: 1 } });
     expect(svc.latencyMs).toEqual({ p50: 12.5, p90: 25, p99: 55, samples: 40 });
     expect(svc.dedupHits).toBe(3);

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { fakeTimerClock } from "../_helpers/fake-timers";
-import { startFakeWechat } from "../_helpers/fake-wechat";
-import { SECRET, makeWxApi } from "../_helpers/wxapi";
-import { APP_ID } from "../_helpers/config";
+import { GatewayError } from "../../src/http/errors";
 import { createMemoryTokenStore } from "../../src/store/memory-store";
 import { WxApiError } from "../../src/wxapi/client";
-import { GatewayError } from "../../src/http/errors";
+import { APP_ID } from "../_helpers/config";
+import { fakeTimerClock } from "../_helpers/fake-timers";
+import { startFakeWechat } from "../_helpers/fake-wechat";
+import { makeWxApi, SECRET } from "../_helpers/wxapi";
 
 const fake = startFakeWechat();
 afterAll(() => fake.stop());
@@ -90,7 +90,10 @@ describe("call", () => {
     const seen = fake.callsTo("/cgi-bin/user/info").length;
     let settled = false;
     // on real time this test would run out of its own 30 s
-    const call = api.call(svc, { path: "/cgi-bin/user/info", query: { openid: "slow" }, timeoutMs: 60_000 }).catch((e) => e).finally(() => (settled = true));
+    const call = api
+      .call(svc, { path: "/cgi-bin/user/info", query: { openid: "slow" }, timeoutMs: 60_000 })
+      .catch((e) => e)
+      .finally(() => (settled = true));
     await fake.whenCalled("/cgi-bin/user/info", seen + 1);
     await clock.tick(59_999);
     expect(settled).toBe(false);

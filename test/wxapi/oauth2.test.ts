@@ -54,7 +54,9 @@ describe("OAuth code exchange", () => {
     const other = createOAuthExchanger({ api, kv: shared, log: createMemoryLogger().log });
     let sleeps = 0;
     const ex = createOAuthExchanger({
-      api, kv: shared, log: createMemoryLogger().log,
+      api,
+      kv: shared,
+      log: createMemoryLogger().log,
       // the other instance finishes while this one waits
       sleep: async () => void (++sleeps === 2 && (await other.exchange(svc, "race"))),
     });

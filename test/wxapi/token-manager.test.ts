@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, statSync, writeFileSync, readdirSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startFakeWechat } from "../_helpers/fake-wechat";
-import { fakeTimerClock } from "../_helpers/fake-timers";
-import { SECRET, makeWxApi } from "../_helpers/wxapi";
-import { APP_ID } from "../_helpers/config";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createFileTokenStore } from "../../src/store/file-store";
+import { APP_ID } from "../_helpers/config";
+import { fakeTimerClock } from "../_helpers/fake-timers";
+import { startFakeWechat } from "../_helpers/fake-wechat";
+import { makeWxApi, SECRET } from "../_helpers/wxapi";
 
 const fake = startFakeWechat();
 afterAll(() => fake.stop());

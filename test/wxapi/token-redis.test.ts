@@ -3,12 +3,12 @@
  * block the others past the lock TTL, and a Redis outage is a clear 502 that heals by itself.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { startFakeWechat, type FakeWechat } from "../_helpers/fake-wechat";
-import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
-import { spawnTokenWorker, workerOutput, type WorkerProcess, type WorkerResult } from "../_helpers/token-workers";
-import { SECRET, makeWxApi } from "../_helpers/wxapi";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createRedisTokenStore } from "../../src/store/redis-store";
+import { type FakeWechat, startFakeWechat } from "../_helpers/fake-wechat";
+import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
+import { spawnTokenWorker, type WorkerProcess, type WorkerResult, workerOutput } from "../_helpers/token-workers";
+import { makeWxApi, SECRET } from "../_helpers/wxapi";
 
 const LOCK_TTL_MS = 1500;
 
@@ -26,8 +26,13 @@ describeRedis("tokens shared through redis", () => {
 
   const spawnWorker = (appId: string, prefix: string, startAt = 0) =>
     spawnTokenWorker({
-      REDIS_URL: redis.url, REDIS_PREFIX: prefix, WX_API_BASE: fake.url, APP_ID: appId, APP_SECRET: SECRET,
-      LOCK_TTL_MS: String(LOCK_TTL_MS), START_AT: String(startAt),
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: prefix,
+      WX_API_BASE: fake.url,
+      APP_ID: appId,
+      APP_SECRET: SECRET,
+      LOCK_TTL_MS: String(LOCK_TTL_MS),
+      START_AT: String(startAt),
     });
 
   async function resultOf(proc: WorkerProcess): Promise<{ result: WorkerResult; logs: string }> {

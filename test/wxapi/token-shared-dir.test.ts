@@ -7,13 +7,13 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { APP_ID } from "../_helpers/config";
-import { startFakeWechat } from "../_helpers/fake-wechat";
-import { resultLines, spawnTokenWorker, workerOutput } from "../_helpers/token-workers";
-import { fakeTimerClock, type FakeTimerClock } from "../_helpers/fake-timers";
-import { SECRET, makeWxApi } from "../_helpers/wxapi";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createFileTokenStore } from "../../src/store/file-store";
+import { APP_ID } from "../_helpers/config";
+import { type FakeTimerClock, fakeTimerClock } from "../_helpers/fake-timers";
+import { startFakeWechat } from "../_helpers/fake-wechat";
+import { resultLines, spawnTokenWorker, workerOutput } from "../_helpers/token-workers";
+import { makeWxApi, SECRET } from "../_helpers/wxapi";
 
 const fake = startFakeWechat();
 afterAll(() => fake.stop());
@@ -21,8 +21,7 @@ afterAll(() => fake.stop());
 const newDir = () => join(mkdtempSync(join(tmpdir(), "wxgw-shared-")), "cache");
 const { log } = createMemoryLogger();
 const cached = (dir: string, appId = APP_ID) => JSON.parse(readFileSync(join(dir, appId), "utf8")) as { token: string; expire: number };
-const fetchesFor = (appId: string) =>
-  fake.callsTo("/cgi-bin/stable_token").filter((c) => (c.body as { appid?: string }).appid === appId).length;
+const fetchesFor = (appId: string) => fake.callsTo("/cgi-bin/stable_token").filter((c) => (c.body as { appid?: string }).appid === appId).length;
 
 /** Two gateways on one cache directory. */
 function twoGateways(dir: string, clock?: FakeTimerClock) {

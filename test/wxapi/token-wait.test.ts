@@ -3,12 +3,12 @@
  * injected clock's backoff and gives up after lockWaitMs, all without real waiting.
  */
 import { describe, expect, test } from "bun:test";
-import { makeConfig } from "../_helpers/config";
-import { fakeTimerClock } from "../_helpers/fake-timers";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createMemoryTokenStore } from "../../src/store/memory-store";
 import type { TokenStore } from "../../src/store/token-store";
 import { createTokenManager } from "../../src/wxapi/token-manager";
+import { makeConfig } from "../_helpers/config";
+import { fakeTimerClock } from "../_helpers/fake-timers";
 
 const svc = makeConfig().services[0]!;
 

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { startFakeWechat } from "../_helpers/fake-wechat";
-import { fakeTimerClock } from "../_helpers/fake-timers";
-import { SECRET, makeWxApi } from "../_helpers/wxapi";
-import { APP_ID } from "../_helpers/config";
 import { createMemoryKvStore } from "../../src/store/kv";
-import { createUserInfoLookup, getSnsUserInfo, getUserInfo } from "../../src/wxapi/user";
 import { sendCustomMessage, sendTemplateMessage } from "../../src/wxapi/message";
+import { createUserInfoLookup, getSnsUserInfo, getUserInfo } from "../../src/wxapi/user";
+import { APP_ID } from "../_helpers/config";
+import { fakeTimerClock } from "../_helpers/fake-timers";
+import { startFakeWechat } from "../_helpers/fake-wechat";
+import { makeWxApi, SECRET } from "../_helpers/wxapi";
 
 const fake = startFakeWechat({ users: { "o-vip": { subscribe: 1, openid: "o-vip", nickname: "VIP", tagid_list: [2] } } });
 afterAll(() => fake.stop());

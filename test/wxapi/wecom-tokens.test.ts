@@ -5,7 +5,7 @@
  * Redis key never replaces an Official Account's. The WeCom app's calls go to `wecom-api-base`.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryLogger, redactUrl } from "../../src/obs/log";
@@ -28,12 +28,18 @@ afterAll(() => {
 });
 
 const wecomApp = (name: string, agentId: string, secret: string) =>
-  rawService(name, `/${name}`, { kind: "wecom", "wx-params": { token: "t", "aes-key": AES_KEY, "corp-id": CORP_ID, "agent-id": agentId, "app-secret": secret } });
-const config = makeConfig({}, {
-  "wx-api-base": wechat.url,
-  "wecom-api-base": wecom.url,
-  services: [rawService("oa", "/oa"), wecomApp("sales", "1000002", "sales_secret"), wecomApp("hr", "1000003", "hr_secret")],
-});
+  rawService(name, `/${name}`, {
+    kind: "wecom",
+    "wx-params": { token: "t", "aes-key": AES_KEY, "corp-id": CORP_ID, "agent-id": agentId, "app-secret": secret },
+  });
+const config = makeConfig(
+  {},
+  {
+    "wx-api-base": wechat.url,
+    "wecom-api-base": wecom.url,
+    services: [rawService("oa", "/oa"), wecomApp("sales", "1000002", "sales_secret"), wecomApp("hr", "1000003", "hr_secret")],
+  },
+);
 const [oa, sales, hr] = config.services as [never, never, never] & typeof config.services;
 const { log, lines } = createMemoryLogger("debug");
 const apiOn = (store: TokenStore) => createWxApi({ config, store, log });
@@ -56,7 +62,13 @@ describe("WeCom tokens", () => {
     const before = wecom.callsTo("/cgi-bin/gettoken").length;
     const [a, b] = await Promise.all([api.tokens.accessToken(sales), api.tokens.accessToken(hr), api.tokens.accessToken(hr)]);
     expect(a).not.toBe(b);
-    expect(wecom.callsTo("/cgi-bin/gettoken").slice(before).map((c) => c.query.corpsecret).sort()).toEqual(["hr_secret", "sales_secret"]);
+    expect(
+      wecom
+        .callsTo("/cgi-bin/gettoken")
+        .slice(before)
+        .map((c) => c.query.corpsecret)
+        .sort(),
+    ).toEqual(["hr_secret", "sales_secret"]);
     expect(tokenIdOf(sales)).toBe(`wecom-${CORP_ID}-1000002`);
     expect(tokenIdOf(hr)).toBe(`wecom-${CORP_ID}-1000003`);
     expect(tokenIdOf(oa)).toBe(APP_ID);
@@ -65,7 +77,10 @@ describe("WeCom tokens", () => {
   test("WeCom's refusal of the Secret (40001) is a 502 naming the errcode, not the Secret", async () => {
     const api = apiOn(createMemoryTokenStore());
     wecom.failNext("/cgi-bin/gettoken", { errcode: 40001, errmsg: "invalid secret rid: fake-40001" });
-    const error = await api.tokens.accessToken(hr).then(() => null, (e: Error) => e);
+    const error = await api.tokens.accessToken(hr).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(error?.message).toBe("WeChat API /cgi-bin/gettoken failed: 40001 invalid secret rid: fake-40001");
     expect(error?.message).not.toContain("hr_secret");
   });
@@ -73,11 +88,16 @@ describe("WeCom tokens", () => {
   test("WeCom unreachable: a 502 and log lines without the Secret (corpsecret is redacted like secret)", async () => {
     const { log: quiet, lines: logged } = createMemoryLogger("debug");
     const api = createWxApi({ config: { ...config, wecomApiBase: "http://127.0.0.1:1" }, store: createMemoryTokenStore(), log: quiet });
-    const error = await api.tokens.accessToken(hr).then(() => null, (e: Error & { status?: number }) => e);
+    const error = await api.tokens.accessToken(hr).then(
+      () => null,
+      (e: Error & { status?: number }) => e,
+    );
     expect([error?.status, error?.message]).toEqual([502, "WeChat API /cgi-bin/gettoken unreachable"]);
     expect(logged().join("\n")).not.toContain("hr_secret");
     // what an error text carrying the URL is logged as
-    expect(redactUrl(`${wecom.url}/cgi-bin/gettoken?corpid=${CORP_ID}&corpsecret=hr_secret`)).toBe(`${wecom.url}/cgi-bin/gettoken?corpid=${CORP_ID}&corpsecret=***`);
+    expect(redactUrl(`${wecom.url}/cgi-bin/gettoken?corpid=${CORP_ID}&corpsecret=hr_secret`)).toBe(
+      `${wecom.url}/cgi-bin/gettoken?corpid=${CORP_ID}&corpsecret=***`,
+    );
   });
 
   test("a call for the WeCom app goes to wecom-api-base with its token; 40014 renews it once and retries", async () => {
@@ -96,7 +116,11 @@ describe("WeCom tokens", () => {
     const api = apiOn(createFileTokenStore(dir, log));
     const token = await api.tokens.accessToken(sales);
     await api.tokens.accessToken(oa);
-    expect(readdirSync(dir).filter((f) => !f.endsWith(".lock")).sort()).toEqual([`wecom-${CORP_ID}-1000002`, APP_ID].sort());
+    expect(
+      readdirSync(dir)
+        .filter((f) => !f.endsWith(".lock"))
+        .sort(),
+    ).toEqual([`wecom-${CORP_ID}-1000002`, APP_ID].sort());
     expect(JSON.parse(readFileSync(join(dir, `wecom-${CORP_ID}-1000002`), "utf8"))).toEqual({ token, expire: expect.any(Number) });
     const fetches = wecom.tokenFetches;
     expect(await apiOn(createFileTokenStore(dir, log)).tokens.accessToken(sales)).toBe(token);

@@ -5,8 +5,9 @@
  * body passed the server's `maxRequestBodySize` (Bun then answers 413 itself; the handler's read still
  * fails) — and that is the client's doing: a 400 or 413 logged as a rejection, never a 500.
  */
-import { type GatewayError, badRequest, tooLarge } from "../../http/errors";
+
 import { withinBodyLimit } from "../../http/body";
+import { badRequest, type GatewayError, tooLarge } from "../../http/errors";
 import type { ServiceRuntime } from "../runtime";
 
 /** The body text when it is within the service's limit; 413 otherwise. */

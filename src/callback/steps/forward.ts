@@ -6,7 +6,7 @@
  */
 import type { InboundMessage, Route } from "../../wechat/message";
 import { normalizeReply } from "../../wechat/reply";
-import { announcedSize, readJsonBounded, unparsed, type BodyResult } from "../backend-body";
+import { announcedSize, type BodyResult, readJsonBounded, unparsed } from "../backend-body";
 import type { BackendResult, Flight, FlightStep } from "../flight";
 import type { ServiceRuntime } from "../runtime";
 
@@ -45,7 +45,12 @@ async function exchange(msg: InboundMessage, route: Route, rt: ServiceRuntime, f
   try {
     let res: Response | null = null;
     try {
-      res = await rt.deps.fetch(rt.config.msgProxyPass + route.path, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(msg), signal: abort.signal });
+      res = await rt.deps.fetch(rt.config.msgProxyPass + route.path, {
+        method: "POST",
+        headers: JSON_HEADERS,
+        body: JSON.stringify(msg),
+        signal: abort.signal,
+      });
     } catch (err) {
       result = failed(rt, started, "backend-error", `backend unreachable: ${(err as Error).message}`);
     }

@@ -5,7 +5,7 @@
  */
 import { badRequest } from "../../http/errors";
 import type { DecodedBody } from "../../profiles/index";
-import { MessageError, type InboundMessage } from "../../wechat/message";
+import { type InboundMessage, MessageError } from "../../wechat/message";
 import { XmlError } from "../../wechat/xml";
 import type { ServiceRuntime } from "../runtime";
 

@@ -9,7 +9,7 @@
  */
 import { exceedsUtf8Bytes } from "../../util/utf8";
 import type { InboundMessage, Route } from "../../wechat/message";
-import { MAX_PASSIVE_REPLY_BYTES, type AddressedReply, type NormalizedReply, type WechatReply } from "../../wechat/reply";
+import { type AddressedReply, MAX_PASSIVE_REPLY_BYTES, type NormalizedReply, type WechatReply } from "../../wechat/reply";
 import type { FlightStep } from "../flight";
 import type { ServiceRuntime } from "../runtime";
 

@@ -7,9 +7,10 @@
  * instead of starting another (each within its own budget). A failure is a userInfoError, never a
  * lost message.
  */
+
+import type { Deadline } from "../../util/deadlines";
 import type { InboundMessage } from "../../wechat/message";
 import type { UserInfoLookup } from "../../wxapi/user";
-import type { Deadline } from "../../util/deadlines";
 import { USERINFO_SHARE, type UserInfoAnswer } from "../core";
 import type { Flight, FlightStep } from "../flight";
 import type { ServiceRuntime } from "../runtime";
@@ -33,7 +34,13 @@ async function lookUpThenNext(f: Flight, lookup: UserInfoLookup): Promise<void> 
 }
 
 /** The message with userInfo/userInfoError, within `budgetMs` (the error names `shareMs` when it passes). */
-export async function withUserInfo(msg: InboundMessage, rt: ServiceRuntime, lookup: UserInfoLookup, budgetMs: number, shareMs: number): Promise<InboundMessage> {
+export async function withUserInfo(
+  msg: InboundMessage,
+  rt: ServiceRuntime,
+  lookup: UserInfoLookup,
+  budgetMs: number,
+  shareMs: number,
+): Promise<InboundMessage> {
   const openId = msg.FromUserName;
   if (!openId) return { ...msg, userInfo: null, userInfoError: "no FromUserName" };
   let deadline: Deadline | undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { decodeStoredReply, encodeStoredReply } from "../../../src/callback/dedup/reply-codec";
 import { ReplyTable } from "../../../src/callback/dedup/reply-table";
-import { buildReplyXml, type AddressedReply, type WechatReply } from "../../../src/wechat/reply";
+import { type AddressedReply, buildReplyXml, type WechatReply } from "../../../src/wechat/reply";
 
 const replies: Array<AddressedReply["reply"]> = [
   { type: "text", msg: "你好 😀 ]]> <b>, 1,2,3" },
@@ -24,7 +24,11 @@ const xmlOf = (r: AddressedReply) => buildReplyXml(r.reply, r.toUser, r.fromUser
 describe("stored reply codec", () => {
   test("every reply type and `success` come back equal, through the byte table too", () => {
     const table = new ReplyTable();
-    const all: WechatReply[] = [...replies.map((r, i) => addressed(r, i)), { kind: "success", reason: "backend asked, for success" }, { kind: "success", reason: "" }];
+    const all: WechatReply[] = [
+      ...replies.map((r, i) => addressed(r, i)),
+      { kind: "success", reason: "backend asked, for success" },
+      { kind: "success", reason: "" },
+    ];
     all.forEach((r, i) => table.set(`m:${i}`, encodeStoredReply(r)));
     all.forEach((r, i) => {
       expect(decodeStoredReply(encodeStoredReply(r))).toEqual(r);
@@ -53,7 +57,20 @@ describe("stored reply codec", () => {
 
   test("text that is not a stored reply decodes to null", () => {
     const good = encodeStoredReply(addressed({ type: "image", msg: "m" }, 3));
-    for (const bad of ["", "x", "t", "t1,2", "t1,2,3", "t1,9,9,short", "tx,0,0,", "j1,0,0,not json", "j1,0,0,null", "j1,0,0,{}", good.slice(0, -1), `{"kind":"xml"}`]) {
+    for (const bad of [
+      "",
+      "x",
+      "t",
+      "t1,2",
+      "t1,2,3",
+      "t1,9,9,short",
+      "tx,0,0,",
+      "j1,0,0,not json",
+      "j1,0,0,null",
+      "j1,0,0,{}",
+      good.slice(0, -1),
+      `{"kind":"xml"}`,
+    ]) {
       expect(decodeStoredReply(bad)).toBeNull();
     }
   });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { testRuntime } from "../../_helpers/runtime";
 import { unreadableBody, withinLimit } from "../../../src/callback/steps/body";
 import { GatewayError } from "../../../src/http/errors";
+import { testRuntime } from "../../_helpers/runtime";
 
 describe("body step", () => {
   test("the service's byte limit counts UTF-8 bytes (413 beyond)", () => {

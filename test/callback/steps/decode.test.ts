@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { AES_KEY, APP_ID, TOKEN } from "../../_helpers/config";
-import { signedQuery, textXml } from "../../_helpers/wechat";
-import { testRuntime } from "../../_helpers/runtime";
 import { decode } from "../../../src/callback/steps/decode";
 import { verify } from "../../../src/callback/steps/verify";
 import { GatewayError } from "../../../src/http/errors";
 import { createMessageCrypto, msgSignature } from "../../../src/wechat/crypto";
+import { AES_KEY, APP_ID, TOKEN } from "../../_helpers/config";
+import { testRuntime } from "../../_helpers/runtime";
+import { signedQuery, textXml } from "../../_helpers/wechat";
 
 describe("decode step", () => {
   test("the profile's text; a body that does not decrypt is a 400 naming the reason, not the key or text", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { testRuntime } from "../../_helpers/runtime";
 import { echo, echoReply } from "../../../src/callback/steps/echo";
+import { testRuntime } from "../../_helpers/runtime";
 
 const route = { kind: "msg", type: "text", path: "/msg/text" } as const;
 
@@ -17,7 +17,13 @@ describe("echo step", () => {
   test("the echo is addressed back to the sender", async () => {
     const { rt } = testRuntime();
     const reply = await echo({ MsgType: "text", Content: "hi", FromUserName: "oUser", ToUserName: "gh_acct" }, route, rt);
-    expect(reply).toMatchObject({ kind: "reply", reply: { type: "text", msg: "hi" }, toUser: "oUser", fromUser: "gh_acct", createTime: Math.floor(rt.deps.now() / 1000) });
+    expect(reply).toMatchObject({
+      kind: "reply",
+      reply: { type: "text", msg: "hi" },
+      toUser: "oUser",
+      fromUser: "gh_acct",
+      createTime: Math.floor(rt.deps.now() / 1000),
+    });
     expect(await echo({ MsgType: "location" }, route, rt)).toEqual({ kind: "success", reason: "echo mode: nothing to echo" });
   });
 });

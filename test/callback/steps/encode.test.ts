@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { testRuntime } from "../../_helpers/runtime";
 import { encode } from "../../../src/callback/steps/encode";
 import type { WechatReply } from "../../../src/wechat/reply";
+import { testRuntime } from "../../_helpers/runtime";
 
 const route = { kind: "msg", type: "text", path: "/msg/text" } as const;
 const signed = { timestamp: "1700000000", nonce: "n", aes: false, msgSignature: "" };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { testRuntime } from "../../_helpers/runtime";
 import { callBackend } from "../../../src/callback/steps/forward";
+import { testRuntime } from "../../_helpers/runtime";
 
 const route = { kind: "msg", type: "text", path: "/msg/text" } as const;
 
@@ -27,7 +27,12 @@ describe("forward step", () => {
     expect(await at("down")).toEqual({ ok: false, category: "backend-error", reason: "backend answered HTTP 502" });
     expect(await at("odd")).toMatchObject({ ok: false, category: "bad-reply" });
     expect(await at("garbled")).toEqual({ ok: false, category: "backend-error", reason: "backend reply is not valid JSON" });
-    expect(metrics.map((m) => m.split(" ").slice(0, 3).join(" "))).toEqual(["backendLatency svc ok", "backendLatency svc error", "backendLatency svc ok", "backendLatency svc error"]);
+    expect(metrics.map((m) => m.split(" ").slice(0, 3).join(" "))).toEqual([
+      "backendLatency svc ok",
+      "backendLatency svc error",
+      "backendLatency svc ok",
+      "backendLatency svc error",
+    ]);
   });
 
   test("an unreachable backend is a backend-error result", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { testRuntime } from "../../_helpers/runtime";
 import { parse } from "../../../src/callback/steps/parse";
 import type { GatewayError } from "../../../src/http/errors";
+import { testRuntime } from "../../_helpers/runtime";
 
 const statusAndMessage = (text: string, format: "xml" | "json" = "xml", service: Record<string, unknown> = {}) => {
   try {
@@ -21,7 +21,10 @@ describe("parse step", () => {
   });
 
   test("a good message is the profile's typed message", () => {
-    const msg = parse({ text: "<xml><MsgType>text</MsgType><Content>hi</Content><CreateTime>5</CreateTime></xml>", format: "xml", encrypted: false }, testRuntime().rt);
+    const msg = parse(
+      { text: "<xml><MsgType>text</MsgType><Content>hi</Content><CreateTime>5</CreateTime></xml>", format: "xml", encrypted: false },
+      testRuntime().rt,
+    );
     expect([msg.MsgType, msg.Content, msg.CreateTime]).toEqual(["text", "hi", 5]);
   });
 });

@@ -1,11 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { signedQuery } from "../../_helpers/wechat";
-import { testRuntime } from "../../_helpers/runtime";
 import { guardReplay } from "../../../src/callback/steps/replay";
 import { verify } from "../../../src/callback/steps/verify";
 import type { GatewayError } from "../../../src/http/errors";
+import { testRuntime } from "../../_helpers/runtime";
+import { signedQuery } from "../../_helpers/wechat";
 
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (err: GatewayError) => [err.status, err.message]);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (err: GatewayError) => [err.status, err.message],
+  );
 
 describe("replay step", () => {
   test("a nonce used again with another body is a replay (401); WeChat's own retry (same body) passes", async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { testRuntime } from "../../_helpers/runtime";
-import { fly, type FlightStep } from "../../../src/callback/flight";
-import { answerAtDeadline, replyFromBackend, toReply } from "../../../src/callback/steps/reply";
 import type { BackendResult } from "../../../src/callback/flight";
+import { type FlightStep, fly } from "../../../src/callback/flight";
 import type { AsyncReplySender } from "../../../src/callback/runtime";
+import { answerAtDeadline, replyFromBackend, toReply } from "../../../src/callback/steps/reply";
+import { testRuntime } from "../../_helpers/runtime";
 
 const route = { kind: "msg", type: "text", path: "/msg/text" } as const;
 const msg = { MsgType: "text", FromUserName: "oUser", ToUserName: "gh_acct", Content: "hi" };
@@ -13,7 +13,14 @@ describe("reply step", () => {
   test("a reply is addressed back to the sender and rendered by the profile; `success` stays no reply", () => {
     const { rt } = testRuntime();
     const reply = toReply(text(3), msg, route, rt);
-    expect(reply).toEqual({ kind: "reply", reply: text(3), toUser: "oUser", fromUser: "gh_acct", createTime: Math.floor(rt.deps.now() / 1000), rendered: expect.stringContaining("<Content><![CDATA[xxx]]></Content>") });
+    expect(reply).toEqual({
+      kind: "reply",
+      reply: text(3),
+      toUser: "oUser",
+      fromUser: "gh_acct",
+      createTime: Math.floor(rt.deps.now() / 1000),
+      rendered: expect.stringContaining("<Content><![CDATA[xxx]]></Content>"),
+    });
     expect(toReply({ type: "success", why: "backend asked for success" }, msg, route, rt)).toEqual({ kind: "success", reason: "backend asked for success" });
   });
 

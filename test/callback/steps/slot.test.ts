@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { testRuntime } from "../../_helpers/runtime";
 import { fly } from "../../../src/callback/flight";
 import { admit, leaveSlot, takeSlot } from "../../../src/callback/steps/slot";
 import { GatewayError } from "../../../src/http/errors";
+import { testRuntime } from "../../_helpers/runtime";
 
 const msg = { MsgType: "text" };
 const route = { kind: "msg", type: "text", path: "/msg/text" } as const;
@@ -12,10 +12,16 @@ describe("slot steps", () => {
     const { rt } = testRuntime({ workerNum: 1 });
     const reached: number[] = [];
     const flights = [1, 2].map((i) =>
-      fly(msg, route, rt, rt.deps.now(), { steps: [admit, takeSlot, (f) => (reached.push(i), f.proceed()), leaveSlot, (f) => f.answer({ kind: "success", reason: `${i}` })], onDeadline: () => {} }),
+      fly(msg, route, rt, rt.deps.now(), {
+        steps: [admit, takeSlot, (f) => (reached.push(i), f.proceed()), leaveSlot, (f) => f.answer({ kind: "success", reason: `${i}` })],
+        onDeadline: () => {},
+      }),
     );
     expect(reached).toEqual([1, 2]); // the first left its slot at once, so the second took it
-    expect(await Promise.all(flights)).toEqual([{ kind: "success", reason: "1" }, { kind: "success", reason: "2" }]);
+    expect(await Promise.all(flights)).toEqual([
+      { kind: "success", reason: "1" },
+      { kind: "success", reason: "2" },
+    ]);
     expect([rt.limiter.outstanding, rt.limiter.active]).toEqual([0, 0]);
   });
 

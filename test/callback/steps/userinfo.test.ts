@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { testRuntime } from "../../_helpers/runtime";
-import { fly, type FlightStep } from "../../../src/callback/flight";
+import { type FlightStep, fly } from "../../../src/callback/flight";
 import { addUserInfo } from "../../../src/callback/steps/userinfo";
-import type { UserInfoLookup } from "../../../src/wxapi/user";
 import type { InboundMessage } from "../../../src/wechat/message";
+import type { UserInfoLookup } from "../../../src/wxapi/user";
+import { testRuntime } from "../../_helpers/runtime";
 
 const route = { kind: "msg", type: "text", path: "/msg/text" } as const;
 /** lets settled promises run their callbacks (no time passes) */

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { signedQuery } from "../../_helpers/wechat";
-import { testRuntime } from "../../_helpers/runtime";
 import { checkWindow, verify, verifyUrl } from "../../../src/callback/steps/verify";
 import type { GatewayError } from "../../../src/http/errors";
+import { testRuntime } from "../../_helpers/runtime";
+import { signedQuery } from "../../_helpers/wechat";
 
 const at = (unixS: number) => Object.fromEntries(signedQuery({ timestamp: String(unixS) }));
 const statusOf = (fn: () => unknown) => {
