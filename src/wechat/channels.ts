@@ -9,7 +9,8 @@
  * dedup identity (`channelsDedupKey`).
  */
 import { createHash } from "node:crypto";
-import { integerOf, isIdString, isSafeSegment, jsonNestingBeyond, MAX_ID_DIGITS, MAX_NESTING } from "./input-rules";
+import { integerOf } from "./input-rules";
+import { losslessReviver, parseJsonObject } from "./lossless-json";
 import type { InboundMessage } from "./message";
 import { checkHeader, DEDUP_KEY, MessageError } from "./message";
 
@@ -17,7 +18,6 @@ import { checkHeader, DEDUP_KEY, MessageError } from "./message";
 const ID_FIELDS = new Set(["order_id", "after_sale_order_id", "aftersale_id", "product_id", "sku_id"]);
 /** The merchant's own product id: often digits, but not necessarily; a bare number keeps its digits. */
 const MERCHANT_ID = "out_product_id";
-const BIG_INTEGER = /^-?[0-9]{16,}$/;
 
 /** Quotes every integer literal of 16+ digits that stands outside a string. */
 export function quoteBigIntegers(json: string): string {
@@ -48,37 +48,12 @@ export function quoteBigIntegers(json: string): string {
   return last === 0 ? json : out + json.slice(last);
 }
 
-/** JSON.parse reviver: numbers as their source text says, ids checked (see the module comment). */
-function revive(key: string, value: unknown, context?: { source?: string }): unknown {
-  if (typeof value === "number") {
-    const source = context?.source ?? String(value);
-    if (ID_FIELDS.has(key) || key === MERCHANT_ID) return idOf(key, source);
-    if (!Number.isFinite(value)) throw new MessageError(`${isSafeSegment(key) ? key : "a number"} is out of range`);
-    return BIG_INTEGER.test(source) ? source : value;
-  }
-  if (ID_FIELDS.has(key)) return idOf(key, typeof value === "string" ? value : "");
-  return value;
-}
-
-function idOf(key: string, text: string): string {
-  if (!isIdString(text)) throw new MessageError(`${key} is not an id (1 to ${MAX_ID_DIGITS} digits)`);
-  return text;
-}
+/** Numbers as their source text says, ids checked (see the module comment). */
+const revive = losslessReviver(ID_FIELDS, new Set([MERCHANT_ID]));
 
 /** Parses a decrypted (or plain) Channels callback into the forwarded body. */
 export function toChannelsMessage(text: string): InboundMessage {
-  const tooDeep = jsonNestingBeyond(text, MAX_NESTING);
-  if (tooDeep !== -1) throw new MessageError(`Channels callback nested deeper than ${MAX_NESTING} levels (at offset ${tooDeep})`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text, revive as (key: string, value: unknown) => unknown);
-  } catch (err) {
-    if (err instanceof MessageError) throw err;
-    // JSON.parse's message quotes the text it stopped at: not repeated
-    throw new MessageError("Channels callback is not valid JSON");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new MessageError("Channels callback is not a JSON object");
-  const msg = parsed as Record<string, unknown>;
+  const msg = parseJsonObject(text, revive, "Channels callback");
   if (typeof msg.Event !== "string" || !msg.Event) throw new MessageError("Event is missing or not a single text value");
   if (typeof msg.MsgType !== "string" || !msg.MsgType) msg.MsgType = "event";
   if (msg.CreateTime !== undefined) msg.CreateTime = createTimeOf(msg.CreateTime);

@@ -5,9 +5,7 @@
  * source text (JSON.parse's reviver `context.source`): the named id fields must be digit strings,
  * bare or quoted, and become strings digit for digit; any other integer of 16 or more digits becomes a
  * string too; a number out of range is refused. Nesting is bounded before parsing (wechat/input-rules).
- *
- * wechat/channels has the same reviver inline for the Channels shop's ids; it can move onto this
- * helper once its owner is done with it.
+ * The Channels shop (wechat/channels) and the Mini Program (wechat/json-message) both parse through here.
  */
 
 import { isIdString, isSafeSegment, jsonNestingBeyond, MAX_ID_DIGITS, MAX_NESTING } from "./input-rules";
@@ -17,12 +15,15 @@ const BIG_INTEGER = /^-?[0-9]{16,}$/;
 
 type Reviver = (key: string, value: unknown, context?: { source?: string }) => unknown;
 
-/** One reviver per set of id fields: built once, not per message. */
-export function losslessReviver(idFields: ReadonlySet<string>): Reviver {
+/**
+ * One reviver per set of id fields: built once, not per message. `bareIdFields` are ids only when
+ * written as bare numbers (a merchant's own id: digits then, any text when quoted).
+ */
+export function losslessReviver(idFields: ReadonlySet<string>, bareIdFields: ReadonlySet<string> = new Set()): Reviver {
   return (key, value, context) => {
     if (typeof value === "number") {
       const source = context?.source ?? String(value);
-      if (idFields.has(key)) return idOf(key, source);
+      if (idFields.has(key) || bareIdFields.has(key)) return idOf(key, source);
       if (!Number.isFinite(value)) throw new MessageError(`${isSafeSegment(key) ? key : "a number"} is out of range`);
       return BIG_INTEGER.test(source) ? source : value;
     }
