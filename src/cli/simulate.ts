@@ -12,6 +12,7 @@ import type { ServiceConfig } from "../config/types";
 import { xmlFields } from "../contract/fields";
 import { cdata, parseWechatXml } from "../wechat/xml";
 import type { ParsedArgs } from "./args";
+import { localOrigin } from "./healthcheck";
 import { type PushFormat, pushFormatOf, signPush, surfaceFields } from "./simulate-push";
 
 export interface SimulateOptions {
@@ -153,12 +154,11 @@ export async function simulate(args: ParsedArgs, print: (line: string) => void =
     print(`no service ${JSON.stringify(name ?? "")} in ${config.source}`);
     return 2;
   }
-  const host = !config.listenHost || config.listenHost === "0.0.0.0" ? "127.0.0.1" : config.listenHost;
   const body = args.flags.body ? readFileSync(args.flags.body, "utf8") : undefined;
   // a message given as a file is sent in its own format; a built one in the service's (--format for a Mini Program)
   const format = pushFormatOf(service, body === undefined ? args.flags.format : body.trimStart().startsWith("{") ? "json" : "xml");
   const opts: SimulateOptions = {
-    url: (args.flags.url ?? `http://${host}:${config.listenPort}`).replace(/\/$/, ""),
+    url: (args.flags.url ?? localOrigin(config)).replace(/\/$/, ""),
     service,
     fields: body === undefined ? surfaceFields(service, fieldsFromFlags(args.flags), args.flags.to) : fieldsOfMessage(body),
     body,
