@@ -10,12 +10,14 @@ import { createServiceRuntime, type ServiceDeps, type ServiceRuntime } from "./c
 import type { GatewayConfig, ServiceConfig } from "./config/types";
 import type { GatewayOps } from "./endpoints/context";
 import { commonEndpoints, type EndpointDeps } from "./endpoints/index";
+import { countedRoutes } from "./http/counted-routes";
 import { GatewayError } from "./http/errors";
 import { routableRequest } from "./http/routable-url";
 import type { Logger } from "./obs/log";
 import type { Metrics } from "./obs/metrics";
 import { oauth2Redirects } from "./service/oauth2";
 import { wxService } from "./service/plugin";
+import type { Tally } from "./util/tally";
 
 export interface AppDeps extends ServiceDeps {
   readonly log: Logger;
@@ -26,6 +28,8 @@ export interface AppDeps extends ServiceDeps {
   readonly runtimeFor?: (svc: ServiceConfig) => ServiceRuntime;
   /** the running gateway's readiness, reload and status, for their endpoints */
   readonly ops?: GatewayOps;
+  /** the generation's requests in progress (ops/generation): every route counts its own; absent, none are counted */
+  readonly requests?: Tally;
 }
 
 export interface GatewayApp {
@@ -38,16 +42,19 @@ export interface GatewayApp {
 
 export function createApp(config: GatewayConfig, deps: AppDeps): GatewayApp {
   const runtimes = config.services.map((svc) => deps.runtimeFor?.(svc) ?? createServiceRuntime(svc, deps));
+  // the callback routes count their requests themselves (callback/spine); the others in a counted group
+  const counted = () => (deps.requests ? countedRoutes(deps.requests) : new Elysia());
   let app = rootApp("wx-gateway", deps.log);
   for (const rt of runtimes) app = app.use(wxService(rt)) as unknown as typeof app;
   // WeChat-facing routes of each account, never behind the admin token
-  for (const route of oauth2Redirects(config, { ...deps.wechat, log: deps.log, fetch: deps.fetch, clock: deps.core?.clock }))
-    app = app.use(route) as unknown as typeof app;
+  const redirects = counted();
+  for (const route of oauth2Redirects(config, { ...deps.wechat, log: deps.log, fetch: deps.fetch, clock: deps.core?.clock })) redirects.use(route);
+  app = app.use(redirects) as unknown as typeof app;
   const { log, metrics, now, ops } = deps;
   let admin = config.adminListen ? rootApp("wx-gateway-admin", log) : app;
   // the OpenAPI document describes the app the endpoints are mounted on
   const endpoints = commonEndpoints({ ...deps.wechat, config, log, metrics, now, ops }, () => admin as unknown as AnyElysia);
-  admin = admin.use(endpoints) as unknown as typeof admin;
+  admin = admin.use(counted().use(endpoints)) as unknown as typeof admin;
   if (!config.adminListen) app = admin;
   return { app: app as unknown as Elysia, adminApp: config.adminListen ? (admin as unknown as Elysia) : null, runtimes };
 }

@@ -130,13 +130,16 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
     now: clock.unixMs,
   });
 
-  /** A handler on the current generation's app, counting the request there until it is answered. */
-  const serveWith = (pick: (g: Generation) => { handle(req: Request): Promise<Response> } | null) => (req: Request) => {
+  /** A handler on the current generation's app; its routes count their own requests (http/counted-routes). */
+  const serveWith = (pick: (g: Generation) => { handle(req: Request): Promise<Response> } | null) => (req: Request) =>
+    pick(current)?.handle(req) ?? notServedHere();
+  /** The API proxy's handler: it has no routes of its own, so the request is counted around it. */
+  const serveCounted = (req: Request) => {
     const g = current;
-    const target = pick(g);
-    if (target === null) return notServedHere();
+    const proxy = g.apiProxy;
+    if (proxy === null) return notServedHere();
     g.requests.add();
-    return target.handle(req).then(
+    return proxy.handle(req).then(
       (res) => (g.requests.done(), res),
       (err: unknown) => {
         g.requests.done();
@@ -180,7 +183,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
     ops,
     handle: serveWith((g) => g.app),
     handleAdmin: serveWith((g) => g.adminApp),
-    handleApiProxy: serveWith((g) => g.apiProxy),
+    handleApiProxy: serveCounted,
     drain: () => (drained ??= ((draining = true), drainCallbacks(limiterOwners(), log))),
     close: () =>
       (closed ??= (async () => {

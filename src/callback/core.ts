@@ -7,6 +7,7 @@
  * singleton: two gateways in one process (tests) share no timers, and a fake clock drives them all.
  */
 import { DeadlineQueue, systemClock, type TimerClock } from "../util/deadlines";
+import { Tally } from "../util/tally";
 import { type BackendAborts, createBackendAborts } from "./backend-abort";
 
 /** A backend that never answers must not hold sockets forever, even with async-reply. */
@@ -17,29 +18,6 @@ export const BACKEND_ABORT_GRANULARITY_MS = 1000;
 export const USERINFO_SHARE = 0.4;
 
 export type UserInfoAnswer = { readonly userInfo: Record<string, unknown> | null; readonly userInfoError: string };
-
-/** A count of work in progress, with a way to wait until none is left. */
-export class Tally {
-  private n = 0;
-  private idle: Array<() => void> = [];
-
-  get count(): number {
-    return this.n;
-  }
-
-  add(): void {
-    this.n++;
-  }
-
-  done(): void {
-    if (this.n > 0 && --this.n === 0) for (const resolve of this.idle.splice(0)) resolve();
-  }
-
-  /** resolves when the count is zero */
-  whenIdle(): Promise<void> {
-    return this.n === 0 ? Promise.resolve() : new Promise((resolve) => this.idle.push(resolve));
-  }
-}
 
 export interface CallbackCore {
   readonly clock: TimerClock;

@@ -8,6 +8,7 @@ import type { ServiceConfig } from "../config/types";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import { createProfile, type PushProfile } from "../profiles/index";
+import { Tally } from "../util/tally";
 import type { OutgoingMessage } from "../wechat/custom-message";
 import type { UserInfoLookup } from "../wxapi/user";
 import { type CallbackCore, createCallbackCore } from "./core";
@@ -34,6 +35,8 @@ export interface ServiceDeps {
   readonly createLimiter?: (svc: ServiceConfig) => Limiter;
   /** the gateway's deadline queue, abort leases and shared lookups; each service gets its own when absent */
   readonly core?: CallbackCore;
+  /** the requests of the generation the service belongs to (ops/generation); the service's own when absent */
+  readonly requests?: Tally;
 }
 
 export interface ServiceRuntime {
@@ -46,6 +49,8 @@ export interface ServiceRuntime {
   readonly dedup: Dedup;
   readonly replay: ReplayGuard | null;
   readonly core: CallbackCore;
+  /** callbacks in progress count themselves here (callback/spine): a reload's old generation waits for them */
+  readonly requests: Tally;
 }
 
 /**
@@ -66,5 +71,6 @@ export function createServiceRuntime(config: ServiceConfig, deps: ServiceDeps, c
     dedup: carried.dedup ?? deps.createDedup?.(config) ?? createMemoryDedup(config.dedupWindowS, { onHit, now: deps.now }),
     replay: config.timeoutS > 0 ? (carried.replay ?? deps.createReplayGuard?.(config) ?? createMemoryReplayGuard(config.timeoutS, deps.now)) : null,
     core: deps.core ?? createCallbackCore(),
+    requests: deps.requests ?? new Tally(),
   };
 }

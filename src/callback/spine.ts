@@ -37,6 +37,8 @@ export function handleVerify(query: Query, rt: ServiceRuntime): Response {
 /** POST: a message or event (SPEC §4.2–4.6). Errors are GatewayErrors; the app renders them. */
 export async function handleCallback(request: Request, query: Query, rt: ServiceRuntime): Promise<Response> {
   const started = rt.deps.now();
+  // counted here rather than by a wrapper around the app: no promise layer of its own (http/counted-routes)
+  rt.requests.add();
   try {
     const signed = verify(query, rt, started); // signature (profile), timestamp window → 400/401
     const body = withinLimit(await request.text(), rt); // byte limit → 413; a body that cannot be read → 400/413
@@ -52,6 +54,8 @@ export async function handleCallback(request: Request, query: Query, rt: Service
     if (error.status >= 500) rt.log.error({ status: error.status, err: causeOf(error.cause) }, "callback failed");
     else rt.log.info({ status: error.status, reason: error.message }, "callback rejected");
     throw error;
+  } finally {
+    rt.requests.done();
   }
 }
 

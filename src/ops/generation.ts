@@ -20,7 +20,7 @@
 import { type ApiProxy, createApiProxy } from "../api-proxy/index";
 import { createApp, type GatewayApp } from "../app";
 import { createAsyncReplySender } from "../callback/async-reply";
-import { type CallbackCore, Tally } from "../callback/core";
+import type { CallbackCore } from "../callback/core";
 import { ASYNC_REPLY_DRAIN_MS } from "../callback/drain";
 import { type AsyncReplySender, type CarriedState, createServiceRuntime, type ServiceRuntime, type UserInfoLookup } from "../callback/runtime";
 import type { GatewayConfig, ServiceConfig } from "../config/types";
@@ -30,6 +30,7 @@ import type { Metrics } from "../obs/metrics";
 import { createSharedState, type SharedState } from "../state/index";
 import { createStores, type KvStore, type Stores } from "../store/index";
 import type { Clock } from "../util/clock";
+import { Tally } from "../util/tally";
 import type { WorkerShared } from "../workers/worker";
 import { createWxApi, type WxApi } from "../wxapi/client";
 import { createOAuthExchanger, type OAuthExchanger } from "../wxapi/oauth2";
@@ -79,6 +80,8 @@ export function buildGeneration(config: GatewayConfig, parts: GatewayParts, prev
   const keepApi = keepStores && prev.config.wxApiBase === config.wxApiBase && prev.config.tokenApi === config.tokenApi;
   const wechat = keepApi ? prev.wechat : wechatParts(config, stores, parts);
   const previous = new Map((keepStores ? prev.runtimes : []).map((rt) => [rt.config.name, rt]));
+  // every route of this generation's apps counts its requests here (the API proxy's are counted by the gateway)
+  const requests = new Tally();
   const deps = {
     log,
     metrics,
@@ -91,6 +94,7 @@ export function buildGeneration(config: GatewayConfig, parts: GatewayParts, prev
     createReplayGuard: sharedState?.createReplayGuard ?? (shared && ((svc: ServiceConfig) => shared.createReplayGuard(svc, now))),
     createLimiter: shared?.createLimiter,
     core: parts.core,
+    requests,
   };
   const app = createApp(config, {
     ...deps,
@@ -102,7 +106,7 @@ export function buildGeneration(config: GatewayConfig, parts: GatewayParts, prev
   const apiProxy = config.apiProxy
     ? createApiProxy({ config, tokens: wechat.api.tokens, store: stores.tokens, clock, log, metrics, fetch: parts.fetch })
     : null;
-  return { ...app, config, stores, sharedState, wechat, apiProxy, requests: new Tally() };
+  return { ...app, config, stores, sharedState, wechat, apiProxy, requests };
 }
 
 function wechatParts(config: GatewayConfig, stores: Stores, parts: GatewayParts): WechatParts {

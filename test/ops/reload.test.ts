@@ -193,6 +193,25 @@ describe("what a reload keeps and changes", () => {
 });
 
 describe("retired configs are let go", () => {
+  test("an endpoint's request in flight holds its config until it is answered, then lets it go", async () => {
+    const raw = rawConfig({}, top());
+    const { file, gw, reload } = reloadable(raw);
+    using _ = gw;
+    const answer = Promise.withResolvers<void>();
+    wechat.scriptNext("/cgi-bin/user/info", { until: answer.promise });
+    const calls = wechat.callsTo("/cgi-bin/user/info").length;
+    const pending = fetch(`${gw.url}/user?s=svc&o=held-user`, { headers: AUTH });
+    await wechat.whenCalled("/cgi-bin/user/info", calls + 1);
+    file.raw = rawConfig({ "reply-timeout-ms": 1234 }, top());
+    expect((await reload()).status).toBe(200);
+    expect(gw.gateway.retiring).toBe(1); // the old config still holds the user lookup
+    answer.resolve();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { userInfo?: { openid?: string } }).userInfo?.openid).toBe("held-user");
+    await until(() => gw.gateway.retiring === 0);
+  });
+
   test("100 reloads: none is retained once its requests are done (their apps are collected)", async () => {
     const raw = rawConfig({}, top());
     const { file, gw, reload } = reloadable(raw);
