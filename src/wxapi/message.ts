@@ -1,8 +1,7 @@
 /**
  * @module wxapi/message
- * Messages the gateway sends on its own: customer-service messages (used for late or oversized
- * replies with `async-reply`) and template messages (the `tmpl-msg` endpoint).
- * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Center_messages.html
+ * Template messages, which the `tmpl-msg` endpoint sends (customer-service messages for `async-reply`
+ * are each surface's own: wechat/custom-message, sent by callback/async-reply).
  * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html
  */
 import type { ServiceConfig } from "../config/types";
@@ -14,14 +13,6 @@ export interface SendResult {
   readonly errmsg: string;
   readonly msgid?: number | string;
   readonly [key: string]: unknown;
-}
-
-/**
- * `POST /cgi-bin/message/custom/send`, body as WeChat defines it, e.g.
- * `{touser, msgtype: "text", text: {content}}`. Only allowed within 48 hours of the user's last message.
- */
-export function sendCustomMessage(api: WxApi, svc: ServiceConfig, body: Record<string, unknown>): Promise<SendResult> {
-  return api.call<SendResult>(svc, { method: "POST", path: "/cgi-bin/message/custom/send", json: body });
 }
 
 /**

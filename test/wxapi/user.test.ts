@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createMemoryKvStore } from "../../src/store/kv";
-import { sendCustomMessage, sendTemplateMessage } from "../../src/wxapi/message";
+import { sendTemplateMessage } from "../../src/wxapi/message";
 import { createUserInfoLookup, getSnsUserInfo, getUserInfo } from "../../src/wxapi/user";
 import { APP_ID } from "../_helpers/config";
 import { fakeTimerClock } from "../_helpers/fake-timers";
@@ -72,15 +72,6 @@ describe("getUserInfo", () => {
 });
 
 describe("messages", () => {
-  test("sendCustomMessage posts the body to message/custom/send", async () => {
-    const { api, svc } = makeWxApi(fake);
-    const body = { touser: "o1", msgtype: "text", text: { content: "late reply" } };
-    expect(await sendCustomMessage(api, svc, body)).toEqual({ errcode: 0, errmsg: "ok" });
-    const call = fake.callsTo("/cgi-bin/message/custom/send").at(-1)!;
-    expect(call.method).toBe("POST");
-    expect(call.body).toEqual(body);
-  });
-
   test("sendTemplateMessage returns WeChat's msgid; an errcode rejects with it", async () => {
     const { api, svc } = makeWxApi(fake);
     const res = await sendTemplateMessage(api, svc, { touser: "o1", template_id: "tid", data: { k: { value: "v" } } });
