@@ -6,10 +6,13 @@
 import { redactUrl } from "../obs/log";
 import type { GatewayConfig } from "./types";
 
-/** "abcdef…" → "ab***(43)": enough to recognise a value, never enough to use it. */
+/**
+ * "abcdef…" → "***(43)": that a value is set and how long it is, none of its characters (a prefix
+ * of a short token is a good part of it).
+ */
 export function maskSecret(value: string | null): string {
   if (!value) return "";
-  return `${value.slice(0, 2)}***(${value.length})`;
+  return `***(${value.length})`;
 }
 
 /**

@@ -9,7 +9,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkConfig } from "../../src/cli/check-config";
-import { maskUrl } from "../../src/config/mask";
+import { parseConfig } from "../../src/config/load";
+import { maskedSummary, maskUrl } from "../../src/config/mask";
 import { configErrorOf, rawConfig, rawService } from "../_helpers/config";
 
 const SECRETS = [
@@ -127,5 +128,17 @@ describe("check-config summary", () => {
     expect(out).toContain("http://***@127.0.0.1:9/be");
     expect(out).toContain("redis://***@127.0.0.1:6379/0");
     for (const secret of SECRETS) expect(out).not.toContain(secret);
+  });
+
+  test("a masked secret shows its length and none of its characters", () => {
+    const config = parseConfig(
+      rawConfig({ "wx-params": { token: "Zq", "app-id": "wx1", "app-secret": "Xy9AppSecret" } }, { "admin-token": "Wv8Admin" }),
+      "test",
+      {},
+    ).config;
+    const summary = maskedSummary(config);
+    const svc = (summary.services as Array<Record<string, unknown>>)[0]!;
+    expect([summary.adminToken, svc.token, svc.appSecret]).toEqual(["***(8)", "***(2)", "***(12)"]);
+    for (const prefix of ["Zq", "Xy", "Wv"]) expect(JSON.stringify(summary)).not.toContain(prefix);
   });
 });
