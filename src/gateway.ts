@@ -14,6 +14,7 @@ import type { ApiProxy } from "./api-proxy/index";
 import type { GatewayApp } from "./app";
 import { createCallbackCore } from "./callback/core";
 import { type DrainReport, drainCallbacks } from "./callback/drain";
+import { resumeAcknowledged } from "./callback/spine";
 import type { LoadedConfig } from "./config/load";
 import type { GatewayConfig } from "./config/types";
 import type { GatewayOps } from "./endpoints/context";
@@ -29,6 +30,7 @@ import { statusData } from "./ops/status";
 import type { SharedState } from "./state/index";
 import type { Stores } from "./store/index";
 import { type Clock, systemClock } from "./util/clock";
+import type { InboundMessage } from "./wechat/message";
 import type { WorkerShared } from "./workers/worker";
 import type { WxApi } from "./wxapi/client";
 
@@ -75,6 +77,12 @@ export interface Gateway extends GatewayApp {
    * reached the backend and finished, or the computed bound has passed (callback/drain).
    */
   drain(): Promise<DrainReport>;
+  /**
+   * Runs again, on the current config, messages another worker answered `success` for and ended before
+   * their backend call was over (workers/ack-journal). A message whose service is gone, or no longer
+   * forwards, is logged as lost.
+   */
+  resume(messages: readonly { readonly service: string; readonly msg: InboundMessage }[]): void;
   /** Closes the shared state and the stores of every generation (once, however often it is called). */
   close(): Promise<void>;
 }
@@ -185,6 +193,21 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
     handleAdmin: serveWith((g) => g.adminApp),
     handleApiProxy: serveCounted,
     drain: () => (drained ??= ((draining = true), drainCallbacks(limiterOwners(), log))),
+    resume(messages) {
+      if (messages.length > 0) log.info({ messages: messages.length }, "running again the messages an ended worker had acknowledged");
+      for (const { service, msg } of messages) {
+        const rt = current.runtimes.find((r) => r.config.name === service);
+        if (!rt?.config.msgProxyPass) {
+          log.error({ service }, "an acknowledged message of an ended worker has no service forwarding it in this config: lost");
+          continue;
+        }
+        try {
+          resumeAcknowledged(msg, rt);
+        } catch (err) {
+          log.error({ service, err: (err as Error).message }, "an acknowledged message of an ended worker could not be run again: lost");
+        }
+      }
+    },
     close: () =>
       (closed ??= (async () => {
         const generations = live();

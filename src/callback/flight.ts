@@ -52,10 +52,21 @@ export interface FlightPlan {
 
 /** Runs `plan` for one message; resolves with its answer, by the steps or at the deadline. */
 export function fly(msg: InboundMessage, route: Route, rt: ServiceRuntime, startedMs: number, plan: FlightPlan): Promise<WechatReply> {
-  const flight = new MessageFlight(msg, route, rt, startedMs, plan);
+  const flight = new MessageFlight(msg, route, rt, startedMs, plan, false);
   flight.proceed();
   return flight.reply;
 }
+
+/**
+ * A flight of `plan` for a message WeChat was answered for already — by a worker that ended before
+ * its backend call was over (workers/) — as one past its deadline: none scheduled, every answer late.
+ * Not started: the caller journals it (callback/ack-journal), then calls `proceed()`.
+ */
+export function lateFlight(msg: InboundMessage, route: Route, rt: ServiceRuntime, plan: FlightPlan): Flight {
+  return new MessageFlight(msg, route, rt, rt.deps.now(), plan, true);
+}
+
+const ANSWERED_ALREADY: Promise<WechatReply> = new Promise(() => {});
 
 class MessageFlight extends Timed implements Flight {
   readonly reply: Promise<WechatReply>;
@@ -71,8 +82,14 @@ class MessageFlight extends Timed implements Flight {
     readonly rt: ServiceRuntime,
     readonly startedMs: number,
     private readonly plan: FlightPlan,
+    late: boolean,
   ) {
     super();
+    if (late) {
+      this.answered = true;
+      this.reply = ANSWERED_ALREADY;
+      return;
+    }
     this.reply = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -104,6 +121,12 @@ class MessageFlight extends Timed implements Flight {
 
   fail(err: unknown): void {
     if (this.settle()) this.reject(err);
+    // WeChat was answered already, so nothing will send this message again: say that it failed
+    else
+      this.rt.log.error(
+        { route: this.route.path, err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) },
+        "a message answered already failed before its backend call was over",
+      );
   }
 
   /** The deadline passed first. Runs on the deadline queue's timer, where a throw would have no request to land in. */

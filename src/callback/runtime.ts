@@ -11,6 +11,7 @@ import { createProfile, type PushProfile } from "../profiles/index";
 import { Tally } from "../util/tally";
 import type { OutgoingMessage } from "../wechat/custom-message";
 import type { UserInfoLookup } from "../wxapi/user";
+import type { AckJournal } from "./ack-journal";
 import { type CallbackCore, createCallbackCore } from "./core";
 import { createMemoryDedup, type Dedup } from "./dedup";
 import { createLimiter, type Limiter } from "./limiter";
@@ -37,6 +38,8 @@ export interface ServiceDeps {
   readonly core?: CallbackCore;
   /** the requests of the generation the service belongs to (ops/generation); the service's own when absent */
   readonly requests?: Tally;
+  /** in a worker thread: where messages answered before their backend call are journaled (callback/ack-journal) */
+  readonly journal?: AckJournal;
 }
 
 export interface ServiceRuntime {

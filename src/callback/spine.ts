@@ -13,7 +13,7 @@ import { textResponse } from "../profiles/profile";
 import { dedupKeyOf, type InboundMessage, MessageError, type Route, routeOf } from "../wechat/message";
 import type { WechatReply } from "../wechat/reply";
 import { XmlError } from "../wechat/xml";
-import { type FlightPlan, fly } from "./flight";
+import { type FlightPlan, fly, lateFlight } from "./flight";
 import type { ServiceRuntime } from "./runtime";
 import { unreadableBody, withinLimit } from "./steps/body";
 import { decode } from "./steps/decode";
@@ -74,6 +74,16 @@ const TO_BACKEND: FlightPlan = {
   ],
   onDeadline: answerAtDeadline,
 };
+
+/**
+ * A message a worker answered `success` for and ended before its backend call was over (workers/):
+ * its flight again, late from the start, journaled here as it was there (callback/ack-journal).
+ */
+export function resumeAcknowledged(msg: InboundMessage, rt: ServiceRuntime): void {
+  const flight = lateFlight(msg, routeOf(msg), rt, TO_BACKEND);
+  rt.deps.journal?.acknowledged(flight, rt.config.name, msg);
+  flight.proceed();
+}
 
 /** forward (the plan above) or, without msg-proxy-pass, echo */
 function answer(msg: InboundMessage, route: Route, rt: ServiceRuntime, startedMs: number): Promise<WechatReply> {

@@ -106,7 +106,7 @@ export async function serve(cliPath: string | undefined, base: Logger = createLo
   };
   worker?.ready({ main: server.port ?? 0, admin: admin?.port ?? 0, proxy: proxyServer?.port ?? 0 });
   // a worker's signals come from the primary, which alone receives the process's
-  if (worker) return worker.listen({ drain: () => void stop("SIGTERM") });
+  if (worker) return worker.listen({ drain: () => void stop("SIGTERM"), resume: (messages) => gateway.resume(messages) });
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
   // nginx's and Caddy's habit: SIGHUP reloads the config; the reloader logs and counts the outcome

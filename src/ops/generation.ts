@@ -95,6 +95,7 @@ export function buildGeneration(config: GatewayConfig, parts: GatewayParts, prev
     createLimiter: shared?.createLimiter,
     core: parts.core,
     requests,
+    journal: shared?.journal,
   };
   const app = createApp(config, {
     ...deps,

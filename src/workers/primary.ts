@@ -6,7 +6,8 @@
  *   alone, so that a port 0 in the config becomes one port the others then share;
  * - answers the workers' calls (tokens, caches) and collects every worker's metrics for a scrape;
  * - restarts a worker that exits unexpectedly (logged, with a backoff when it keeps dying), after
- *   letting go of what it held (claims, slots, locks);
+ *   letting go of what it held (claims, slots, locks), and hands its successor the messages it had
+ *   answered before their backend call was over (workers/ack-journal);
  * - on SIGTERM/SIGINT tells every worker to drain (each as a single process would: callback/drain)
  *   and exits once all have; SIGHUP reaches every worker as a reload (workers/reload).
  * Why threads and shared memory rather than processes and a primary owning the state:
@@ -20,9 +21,10 @@ import type { ReloadOutcome } from "../endpoints/context";
 import type { Logger } from "../obs/log";
 import { createMetrics } from "../obs/metrics";
 import { systemClock } from "../util/clock";
+import { Journals } from "./ack-journal";
 import { aggregateMetrics } from "./metrics";
 import { heldPort, type Listener } from "./port-probe";
-import type { ToPrimary, ToWorker, WorkerStart } from "./protocol";
+import type { Acknowledged, ToPrimary, ToWorker, WorkerStart } from "./protocol";
 import { createStateHost } from "./state-host";
 import { mergeStatus } from "./status-merge";
 
@@ -59,6 +61,8 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
   const testHooks = process.env.WXGW_TEST_HOOKS === "1";
   const running = new Map<number, Running>();
   const failures = new Map<number, number>();
+  // what each worker answered `success` for before its backend call was over (workers/ack-journal)
+  const journals = new Journals();
   const collecting = new Map<number, { parts: Array<{ worker: number; value: unknown }>; expected: number; done: () => void }>();
   let ports: Record<string, number> = {};
   let stopping = false;
@@ -114,6 +118,7 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
   }
 
   function onMessage(id: number, message: ToPrimary, ready: (ports: Record<string, number> | string) => void) {
+    if (journals.take(id, message)) return;
     switch (message.t) {
       case "call": {
         const { op, args } = message;
@@ -158,7 +163,16 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
     const was = running.get(id);
     running.delete(id);
     const freed = host.forgetWorker(id);
-    if (stopping || was === undefined) return;
+    const orphans = journals.leftBy(id);
+    if (stopping || was === undefined) {
+      // a worker that drained (exit 0) has settled its journal; one that ended in the middle of it has not
+      if (orphans.length > 0 && code !== 0)
+        log.error(
+          { exitedWorker: id, messages: orphans.length },
+          `worker ${id} ended while stopping with acknowledged messages not through their backend call: lost`,
+        );
+      return;
+    }
     const livedMs = Math.round(systemClock.now() - was.startedAt);
     const n = livedMs >= STABLE_MS ? 0 : (failures.get(id) ?? 0) + 1;
     failures.set(id, n);
@@ -169,8 +183,21 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
       void spawn(id).then((result) => {
         if (typeof result === "string") log.error({ restartedWorker: id, err: result }, `worker ${id} could not start again`);
         else log.info({ restartedWorker: id }, `worker ${id} restarted`);
+        handOn(orphans, typeof result === "string" ? undefined : id);
       });
     }, backoffMs);
+  }
+
+  /** An ended worker's acknowledged messages to its successor (`to`), or to any running worker. */
+  function handOn(messages: Acknowledged[], to: number | undefined) {
+    if (messages.length === 0) return;
+    const target = to ?? running.keys().next().value;
+    if (target === undefined) {
+      log.error({ messages: messages.length }, "acknowledged messages of an ended worker: no worker is running to take them: lost");
+      return;
+    }
+    log.info({ worker: target, messages: messages.length }, `worker ${target} runs again the messages an ended worker had acknowledged`);
+    send(target, { t: "resume", messages });
   }
 
   const held = heldPort(listenersOf(config));

@@ -13,6 +13,7 @@
  */
 import { workerData } from "node:worker_threads";
 import type { Registry } from "prom-client";
+import type { AckJournal } from "../callback/ack-journal";
 import { createMemoryDedup, type Dedup } from "../callback/dedup";
 import { createLimiter, type Limiter } from "../callback/limiter";
 import { createMemoryReplayGuard, type ReplayGuard } from "../callback/replay";
@@ -24,7 +25,8 @@ import { createMetrics, type Metrics } from "../obs/metrics";
 import type { KvStore } from "../store/kv";
 import type { TokenStore } from "../store/token-store";
 import type { Clock, TimerClock } from "../util/clock";
-import type { ToPrimary, WorkerStart, WorkersMemory } from "./protocol";
+import { createWorkerJournal } from "./ack-journal";
+import type { Acknowledged, ToPrimary, WorkerStart, WorkersMemory } from "./protocol";
 import { createRemoteKvStore, createRemoteTokenStore } from "./remote-stores";
 import { createRpc, type Link, type Rpc } from "./rpc";
 import { createSharedDedup } from "./shared-dedup";
@@ -45,11 +47,15 @@ export interface WorkerShared {
   /** null when the stores are in Redis (each worker connects to it) */
   readonly tokens: TokenStore | null;
   readonly kv: KvStore | null;
+  /** messages answered before their backend call was over, journaled with the primary */
+  readonly journal: AckJournal;
 }
 
 export interface WorkerActions {
   /** stop as on SIGTERM: stop listening, drain what was accepted, exit the thread */
   drain(): void;
+  /** run again the messages a worker that ended had answered before their backend call was over */
+  resume(messages: readonly Acknowledged[]): void;
 }
 
 export interface WorkerRole {
@@ -129,6 +135,7 @@ function createRole(start: WorkerStart): WorkerRole {
     },
     tokens: redis ? null : createRemoteTokenStore(rpc, start.config.tokenStore.type, memory.tokenVersion),
     kv: redis ? null : createRemoteKvStore(rpc),
+    journal: createWorkerJournal(link.post),
   };
   const own = createMetrics({ processMetrics: false });
   const scrape = async () => rpc.call<{ text: string; contentType: string }>("metrics");
@@ -152,6 +159,7 @@ function createRole(start: WorkerStart): WorkerRole {
     else if (message.t === "collect") answer(message.id, message.what === "metrics" ? own.registry.getMetricsAsJSON() : (local?.status() ?? none));
     else if (message.t === "reload") answer(message.id, local?.reload(message.trigger) ?? none);
     else if (message.t === "drain") actions?.drain();
+    else if (message.t === "resume") actions?.resume(message.messages);
   });
   return {
     id: start.id,

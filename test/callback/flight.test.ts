@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type Flight, type FlightPlan, type FlightStep, fly } from "../../src/callback/flight";
+import { type Flight, type FlightPlan, type FlightStep, fly, lateFlight } from "../../src/callback/flight";
 import type { WechatReply } from "../../src/wechat/reply";
 import { testRuntime } from "../_helpers/runtime";
 
@@ -59,6 +59,25 @@ describe("flight", () => {
     await expect(fly(msg, route, rt, rt.deps.now(), { steps: [boom], onDeadline: () => {} })).rejects.toThrow("boom");
     const answered = fly(msg, route, rt, rt.deps.now(), { steps: [(f) => (f.answer(answer("ok")), f.proceed()), boom], onDeadline: () => {} });
     expect(await answered).toEqual(answer("ok"));
+  });
+
+  test("a late flight (WeChat answered already): no deadline, every answer late and dropped, a failure logged", () => {
+    const { rt, logs } = testRuntime({ "reply-timeout-ms": 1000 });
+    const seen: boolean[] = [];
+    const flight = lateFlight(msg, route, rt, {
+      steps: [
+        (f) => (seen.push(f.late), f.answer(answer("nobody waits")), f.proceed()),
+        () => {
+          throw new Error("backend step broke");
+        },
+      ],
+      onDeadline: () => seen.push(false),
+    });
+    expect(rt.core.deadlines.size).toBe(0);
+    flight.proceed();
+    expect(seen).toEqual([true]);
+    const line = logs().find((l) => l.msg === "a message answered already failed before its backend call was over");
+    expect(line?.err).toBe("Error: backend step broke");
   });
 
   test("the flight is the limiter's job: run() is the next step", () => {

@@ -1,8 +1,8 @@
 /**
  * @module test/workers/operations
  * Running `workers` > 1 (SPEC §12), against the compiled executable: a worker that dies is restarted
- * and what it held is let go, so WeChat's retry of its message is answered and no acknowledged message
- * is lost; SIGTERM drains every worker; a scrape counts every worker's messages; log lines name their
+ * and what it held is let go, so WeChat's retry of its message is answered, and the messages it had
+ * answered `success` for before their backend call run again in its successor (none is lost); SIGTERM drains every worker; a scrape counts every worker's messages; log lines name their
  * worker.
  */
 import { describe, expect, test } from "bun:test";
@@ -43,6 +43,30 @@ describe("workers: operations", () => {
     // every worker serves again, the restarted one included
     closeAll(await connectionsByWorker(gw.port, 3).then((m) => [...m.values()].flat()));
     closeAll([...byWorker.values()].flat());
+  }, 30_000);
+
+  test("a worker that dies holding messages it answered `success` for: its successor runs them again, none is lost", async () => {
+    using backend = startFakeBackend();
+    const release = Promise.withResolvers<void>();
+    backend.on("*", (body) => ({ until: release.promise, json: { type: "text", msg: `re ${body.Content}` } }));
+    // one backend slot in the whole process: the second message waits for it past its deadline
+    await using gw = await startWorkers(rawConfig({ "msg-proxy-pass": backend.url, workerNum: 1, "reply-timeout-ms": 400 }), 2);
+    const on2 = (await connectionsByWorker(gw.port, 2, 3)).get("2")!;
+    const atBackend = on2[0]!.send(plainCallback(gw.base, "/wx", textXml("at the backend")));
+    await backend.whenReceived(1);
+    const queued = on2[1]!.send(plainCallback(gw.base, "/wx", textXml("queued")));
+    // both are answered `success` at their deadline: WeChat will not send them again
+    expect((await Promise.all([atBackend, queued])).map((a) => [a.status, a.body])).toEqual([
+      [200, "success"],
+      [200, "success"],
+    ]);
+    await on2[2]!.send(new Request(`${gw.base}/health`, { headers: { "x-wxgw-test-exit": "1" } }));
+    await logged(gw.output, "worker 2 restarted");
+    await logged(gw.output, "worker 2 runs again the messages an ended worker had acknowledged");
+    release.resolve();
+    // the one at the backend when its worker died reaches it again (at least once); the queued one for the first time
+    await backend.whenReceived(3);
+    expect(backend.received.map((r) => String(r.body.Content)).sort()).toEqual(["at the backend", "at the backend", "queued"]);
   }, 30_000);
 
   test("SIGTERM with a message in flight on every worker: all answered, exit 0", async () => {

@@ -15,6 +15,7 @@ import type { ServiceRuntime } from "../runtime";
 
 /** After the backend step: the answer, a `success` fallback, or (after the deadline) a late reply. */
 export const replyFromBackend: FlightStep = (f) => {
+  if (f.late) f.rt.deps.journal?.settled(f);
   const result = f.result;
   if (result === undefined || result instanceof Error) return f.fail(result ?? new Error("no backend result"));
   if (f.late) return lateReply(result.ok ? result.reply : result.reason, f.msg, f.route, f.rt);
@@ -24,6 +25,8 @@ export const replyFromBackend: FlightStep = (f) => {
 /** When the deadline passes first: WeChat gets `success` now, the backend's answer goes to lateReply. */
 export const answerAtDeadline: FlightStep = (f) => {
   f.answer(fallback(f.rt, f.route, "timeout", `backend did not answer within ${f.rt.config.replyTimeoutMs} ms`));
+  // acknowledged to WeChat, not yet through its backend call: journaled until it is (callback/ack-journal)
+  f.rt.deps.journal?.acknowledged(f, f.rt.config.name, f.msg);
 };
 
 /** A reply addressed back to the message's sender, or `success` for a backend that chose not to reply. */

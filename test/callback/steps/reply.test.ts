@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import type { BackendResult } from "../../../src/callback/flight";
-import { type FlightStep, fly } from "../../../src/callback/flight";
+import { type Flight, type FlightStep, fly } from "../../../src/callback/flight";
 import type { AsyncReplySender } from "../../../src/callback/runtime";
 import { answerAtDeadline, replyFromBackend, toReply } from "../../../src/callback/steps/reply";
+import type { InboundMessage } from "../../../src/wechat/message";
 import { testRuntime } from "../../_helpers/runtime";
 
 const route = { kind: "msg", type: "text", path: "/msg/text" } as const;
@@ -77,5 +78,31 @@ describe("reply step", () => {
     expect(await run({ ok: true, reply: text(2) }, late.rt, true)).toEqual({ kind: "success", reason: "backend did not answer within 1500 ms" });
     expect(late.metrics).toContain("fallback svc timeout backend did not answer within 1500 ms");
     expect(late.logs().some((l) => l.msg === "late backend reply discarded (enable async-reply to deliver it)")).toBe(true);
+  });
+
+  test("a message answered at its deadline is journaled until its backend call is over; one answered in time never is", async () => {
+    const journal: string[] = [];
+    const deps = {
+      journal: {
+        acknowledged: (_f: object, service: string, m: InboundMessage) => void journal.push(`ack ${service} ${m.Content}`),
+        settled: (f: object) => void journal.push(`settled ${(f as Flight).msg.Content}`),
+      },
+    };
+    const { rt, clock } = testRuntime({ "reply-timeout-ms": 1000 }, deps);
+    let backend!: Flight;
+    const plan = { steps: [(f: Flight) => (backend = f), replyFromBackend], onDeadline: answerAtDeadline };
+    const reply = fly({ ...msg, Content: "slow" }, route, rt, rt.deps.now(), plan);
+    clock.advance(1000);
+    expect((await reply).kind).toBe("success");
+    expect(journal).toEqual(["ack svc slow"]);
+    backend.result = { ok: true, reply: text(2) };
+    backend.proceed();
+    expect(journal).toEqual(["ack svc slow", "settled slow"]);
+    const inTime = fly({ ...msg, Content: "fast" }, route, rt, rt.deps.now(), {
+      steps: [(f: Flight) => ((f.result = { ok: true, reply: text(2) }), f.proceed()), replyFromBackend],
+      onDeadline: answerAtDeadline,
+    });
+    expect((await inTime).kind).toBe("reply");
+    expect(journal).toEqual(["ack svc slow", "settled slow"]);
   });
 });
