@@ -5,8 +5,8 @@
  * moves whenever a waiter sleeps on it. Slow backends are work that answers when the test says.
  */
 import { expect } from "bun:test";
+import { createRedisDedup, createStateLink, type StateLink } from "../../src/callback/shared-state";
 import { createMemoryLogger } from "../../src/obs/log";
-import { createRedisDedup, createStateLink, type StateLink } from "../../src/state/index";
 import type { WechatReply } from "../../src/wechat/reply";
 import type { FakeTimerClock } from "./fake-timers";
 import type { TestRedis } from "./redis";

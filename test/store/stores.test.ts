@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { RedisClient } from "bun";
+import { createSharedState } from "../../src/callback/shared-state";
 import { createGateway } from "../../src/gateway";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createMetrics } from "../../src/obs/metrics";
-import { createSharedState } from "../../src/state/index";
 import { createStores } from "../../src/store/index";
 import { makeConfig } from "../_helpers/config";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";

@@ -1,6 +1,6 @@
 /**
  * @module callback/steps/replay
- * The replay step (`timeout` > 0): the replay guard (callback/replay, or state/redis-replay across instances).
+ * The replay step (`timeout` > 0): the replay guard (callback/replay, or callback/redis-replay across instances).
  * A (timestamp, nonce) seen before with another body is a replay (401); the guard answers 503 when it
  * is full. The window is checked again first: the body may have taken long to arrive, and a nonce is
  * remembered only for twice the window.

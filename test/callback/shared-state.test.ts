@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createRedisReplayGuard, createSharedState, createStateLink, StateUnavailable } from "../../src/callback/shared-state";
 import { createMemoryLogger } from "../../src/obs/log";
 import { createMetrics } from "../../src/obs/metrics";
-import { createRedisReplayGuard, createSharedState, createStateLink, StateUnavailable } from "../../src/state/index";
 import { makeConfig } from "../_helpers/config";
 import { fakeTimerClock } from "../_helpers/fake-timers";
 import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";

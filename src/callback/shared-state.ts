@@ -13,18 +13,18 @@
  * then dedup-window-s) and `<prefix>nonce:<service>:<timestamp>:<nonce>` (TTL 2 × timeout).
  */
 
-import type { Dedup } from "../callback/dedup";
-import type { ReplayGuard } from "../callback/replay";
 import type { GatewayConfig, ServiceConfig } from "../config/types";
 import type { Logger } from "../obs/log";
 import type { Metrics } from "../obs/metrics";
 import type { RedisConnection } from "../store/redis-conn";
 import { createStateLink, type StateLink } from "../store/state-link";
-import { createRedisDedup } from "./redis-dedup";
+import type { Dedup } from "./dedup";
+import { createRedisDedup } from "./dedup/redis-dedup";
 import { createRedisReplayGuard } from "./redis-replay";
+import type { ReplayGuard } from "./replay";
 
 export { createStateLink, type StateLink, StateUnavailable } from "../store/state-link";
-export { createRedisDedup, storedReply } from "./redis-dedup";
+export { createRedisDedup, storedReply } from "./dedup/redis-dedup";
 export { createRedisReplayGuard } from "./redis-replay";
 
 /** The factories callback/runtime's `ServiceDeps` takes, backed by one Redis link. */

@@ -6,8 +6,9 @@
  * with the same body is WeChat's own retry and passes (dedup answers it); another body is a replay.
  * When Redis cannot answer, this instance's memory guard decides (counted as degraded "replay").
  */
-import { createMemoryReplayGuard, type ReplayGuard } from "../callback/replay";
+
 import type { StateLink } from "../store/state-link";
+import { createMemoryReplayGuard, type ReplayGuard } from "./replay";
 
 /** Stores ARGV[1] with TTL ARGV[2] ms when the key is absent; returns the value that was there (nil if none). */
 const CHECK_NONCE = `local v = redis.call('GET', KEYS[1])

@@ -1,12 +1,12 @@
 import { heapStats } from "bun:jsc";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { encodeStoredReply } from "../../src/callback/dedup/reply-codec";
-import { storedReply } from "../../src/state/index";
-import { CLAIM_MARGIN_MS } from "../../src/state/redis-dedup";
-import type { WechatReply } from "../../src/wechat/reply";
-import { drive, instance, slowWork, until } from "../_helpers/dedup-instances";
-import { fakeTimerClock } from "../_helpers/fake-timers";
-import { describeRedis, startRedis, type TestRedis } from "../_helpers/redis";
+import { CLAIM_MARGIN_MS } from "../../../src/callback/dedup/redis-dedup";
+import { encodeStoredReply } from "../../../src/callback/dedup/reply-codec";
+import { storedReply } from "../../../src/callback/shared-state";
+import type { WechatReply } from "../../../src/wechat/reply";
+import { drive, instance, slowWork, until } from "../../_helpers/dedup-instances";
+import { fakeTimerClock } from "../../_helpers/fake-timers";
+import { describeRedis, startRedis, type TestRedis } from "../../_helpers/redis";
 
 const xmlReply = (text: string): WechatReply => ({
   kind: "reply",

@@ -17,11 +17,11 @@
  * text of callback/dedup/reply-codec, the form the memory dedup keeps too.
  */
 
-import { createMemoryDedup, type Dedup } from "../callback/dedup";
-import { decodeStoredReply, encodeStoredReply } from "../callback/dedup/reply-codec";
-import type { StateLink } from "../store/state-link";
-import { systemClock } from "../util/clock";
-import type { WechatReply } from "../wechat/reply";
+import type { StateLink } from "../../store/state-link";
+import { systemClock } from "../../util/clock";
+import type { WechatReply } from "../../wechat/reply";
+import { createMemoryDedup, type Dedup } from "../dedup";
+import { decodeStoredReply, encodeStoredReply } from "./reply-codec";
 
 /** Deletes the key only while it still holds ARGV[1] (our claim). */
 const RELEASE_CLAIM = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
