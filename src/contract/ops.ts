@@ -83,6 +83,13 @@ export const serviceStatusSchema = t.Object(
     path: t.String({ description: "service-path" }),
     backend: t.String({ description: "msg-proxy-pass without credentials, or (echo mode)" }),
     workerNum: count("backend calls at once"),
+    backendNow: t.Object(
+      {
+        active: count("messages at the backend now, each holding one of workerNum's slots"),
+        waiting: count("messages accepted and waiting for a slot"),
+      },
+      named("BackendNow", "The service's backend calls at this moment: a growing `waiting` means the backend is the bottleneck."),
+    ),
     perMinute: t.Array(minuteSchema, { description: "oldest first, the current minute last" }),
     byType: t.Record(t.String(), t.Record(t.String(), t.Integer({ minimum: 0 })), {
       description: "message or event type → outcome (replied, success-fallback, rejected, verified) → count over the window",

@@ -100,7 +100,7 @@ function serviceCard(s, data) {
   card.append(el("h3", "", s.name));
   var lat = s.latencyMs ? "p50 " + s.latencyMs.p50 + " ms · p90 " + s.latencyMs.p90 + " ms · p99 " + s.latencyMs.p99 + " ms" : "–";
   var tok = tokenText(s.token, data.now);
-  card.append(dl([["kind", s.kind], ["mode", s.mode], ["path", s.path], ["backend", s.backend], ["workerNum", s.workerNum],
+  card.append(dl([["kind", s.kind], ["mode", s.mode], ["path", s.path], ["backend", s.backend], ["workerNum", s.workerNum], ["backend now", s.backendNow.active + " at the backend · " + s.backendNow.waiting + " waiting", "backend-now"],
     ["messages", total, "total"], ["dedup hits", s.dedupHits, "dedup"], ["backend latency", lat], ["token", tok[0], tok[1]]]));
   card.append(chart(s.perMinute));
   var axis = el("div", "axis");

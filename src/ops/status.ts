@@ -44,6 +44,12 @@ async function tokenOf(svc: ServiceConfig, tokens: TokenStore, now: number): Pro
   }
 }
 
+/** The service's limiter now: in a worker, this worker's share (workers/status-merge adds them up). */
+function backendNow(g: Generation, name: string): ServiceStatus["backendNow"] {
+  const limiter = g.runtimes.find((rt) => rt.config.name === name)?.limiter;
+  return { active: limiter?.active ?? 0, waiting: limiter?.waiting ?? 0 };
+}
+
 export async function statusData(deps: StatusDeps): Promise<StatusData> {
   const g = deps.generation();
   // readiness first: its probe is what tells whether Redis answers now
@@ -62,6 +68,7 @@ export async function statusData(deps: StatusDeps): Promise<StatusData> {
         path: svc.servicePath,
         backend: svc.msgProxyPass ? maskUrl(svc.msgProxyPass) : "(echo mode)",
         workerNum: svc.workerNum,
+        backendNow: backendNow(g, svc.name),
         ...deps.stats.view(svc.name),
         token: await tokenOf(svc, g.stores.tokens, now),
       }),

@@ -2,7 +2,8 @@
  * @module workers/status-merge
  * The status page for all workers: each worker knows only its own messages (obs/status-stats), so the
  * primary collects every worker's status data and adds them up:
- * - per service: per-minute and per-type counts and dedup hits are summed; the last errors merged,
+ * - per service: per-minute and per-type counts, dedup hits and the backend calls at the moment
+ *   (each worker counts its own slots and queue) are summed; the last errors merged,
  *   newest first; the token expiry is the same store's (the latest one seen);
  * - backend latency: each worker's percentiles weighted by its samples — an approximation (exact
  *   percentiles would need every worker's samples), close when the workers see the same traffic, as
@@ -45,6 +46,10 @@ function mergeService(parts: readonly ServiceStatus[]): ServiceStatus {
     byType,
     latencyMs: samples === 0 ? null : { p50: weighted.p50 / samples, p90: weighted.p90 / samples, p99: weighted.p99 / samples, samples },
     dedupHits: parts.reduce((n, p) => n + p.dedupHits, 0),
+    backendNow: {
+      active: parts.reduce((n, p) => n + p.backendNow.active, 0),
+      waiting: parts.reduce((n, p) => n + p.backendNow.waiting, 0),
+    },
     lastErrors: parts
       .flatMap((p) => p.lastErrors)
       .sort((a, b) => b.at - a.at)

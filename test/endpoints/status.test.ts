@@ -8,6 +8,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { Value } from "@sinclair/typebox/value";
 import { statusDataSchema } from "../../src/contract/ops";
 import { makeConfig } from "../_helpers/config";
+import { startFakeBackend } from "../_helpers/fake-backend";
 import { startWiredGateway } from "../_helpers/gateway";
 import { plainCallback, textXml } from "../_helpers/wechat";
 
@@ -64,6 +65,29 @@ describe("what it serves", () => {
       byType: { text: { replied: 1 } },
     });
   });
+});
+
+test("the backend calls at the moment: one at the backend and one waiting for workerNum's slot, none once answered", async () => {
+  using backend = startFakeBackend();
+  const release = Promise.withResolvers<void>();
+  backend.on("*", { until: release.promise, json: { type: "text", msg: "ok" } });
+  const config = makeConfig(
+    { "msg-proxy-pass": backend.url, workerNum: 1, "reply-timeout-ms": 20_000 },
+    { "admin-token": ADMIN, "common-endpoints": { status: "/status" } },
+  );
+  using held = startWiredGateway(config);
+  const now = async () =>
+    ((await (await fetch(`${held.url}/status/data`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { services: Array<{ backendNow: unknown }> })
+      .services[0]!.backendNow;
+  const answers = ["first", "second"].map((c) => fetch(plainCallback(held.url, "/wx", textXml(c))));
+  await backend.whenReceived(1);
+  // the second is accepted once its request is read: wait for it to queue (it must)
+  let seen = await now();
+  for (let i = 0; i < 200 && JSON.stringify(seen) !== JSON.stringify({ active: 1, waiting: 1 }); i++) seen = await Bun.sleep(5).then(now);
+  expect(seen).toEqual({ active: 1, waiting: 1 });
+  release.resolve();
+  expect((await Promise.all(answers)).map((r) => r.status)).toEqual([200, 200]);
+  expect(await now()).toEqual({ active: 0, waiting: 0 });
 });
 
 test("without a gateway behind it (a bare app) the operations endpoints say so with 503", async () => {

@@ -94,12 +94,20 @@ describe("workers: the guarantees of one process", () => {
     using backend = startFakeBackend();
     const release = Promise.withResolvers<void>();
     backend.on("*", { until: release.promise, json: { type: "text", msg: "ok" } });
-    await using gw = await startWorkers(rawConfig({ "msg-proxy-pass": backend.url, workerNum: 2, "reply-timeout-ms": 20_000 }), 4);
+    const admin = { "admin-token": "guarantees-admin", "common-endpoints": { "health-check": "/health", status: "/status" } };
+    await using gw = await startWorkers(rawConfig({ "msg-proxy-pass": backend.url, workerNum: 2, "reply-timeout-ms": 20_000 }, admin), 4);
     const conns = [...(await connectionsByWorker(gw.port, 4, 2)).values()].flat();
     const answers = conns.map((c, i) => c.send(plainCallback(gw.base, "/wx", textXml(`m${i}`))));
     await backend.whenReceived(2);
-    // the other six are queued in four workers; with a bound per worker they would reach the backend now
-    await Bun.sleep(500);
+    // the status page adds up every worker's slots and queue: the other six wait (with a bound per
+    // worker they would be at the backend, and `waiting` would never reach 6)
+    const backendNow = async () => {
+      const res = await fetch(`${gw.base}/status/data`, { headers: { authorization: "Bearer guarantees-admin" } });
+      return ((await res.json()) as { services: Array<{ backendNow: { active: number; waiting: number } }> }).services[0]!.backendNow;
+    };
+    let now = await backendNow();
+    for (let i = 0; i < 300 && now.waiting < 6; i++) now = await Bun.sleep(10).then(backendNow);
+    expect(now).toEqual({ active: 2, waiting: 6 });
     expect(backend.received.length).toBe(2);
     release.resolve();
     expect((await Promise.all(answers)).map((a) => a.status)).toEqual(Array(8).fill(200));

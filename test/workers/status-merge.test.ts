@@ -9,6 +9,7 @@ const service = (over: Partial<ServiceStatus>): ServiceStatus => ({
   path: "/wx",
   backend: "(echo mode)",
   workerNum: 5,
+  backendNow: { active: 0, waiting: 0 },
   perMinute: [],
   byType: {},
   latencyMs: null,
@@ -44,6 +45,7 @@ describe("the status page over every worker", () => {
         byType: { text: { replied: 3, "success-fallback": 1 } },
         latencyMs: { p50: 10, p90: 20, p99: 40, samples: 30 },
         dedupHits: 2,
+        backendNow: { active: 1, waiting: 3 },
         lastErrors: [{ at: 5, reason: "a" }],
         token: { state: "valid", expiresAt: 7000 },
       },
@@ -58,6 +60,7 @@ describe("the status page over every worker", () => {
         byType: { text: { replied: 5 }, event: { replied: 1 } },
         latencyMs: { p50: 20, p90: 40, p99: 100, samples: 10 },
         dedupHits: 1,
+        backendNow: { active: 2, waiting: 0 },
         lastErrors: [{ at: 9, reason: "b" }],
         token: { state: "valid", expiresAt: 9000 },
       },
@@ -71,6 +74,7 @@ describe("the status page over every worker", () => {
     expect(svc.byType).toEqual({ text: { replied: 8, "success-fallback": 1 }, event: { replied: 1 } });
     expect(svc.latencyMs).toEqual({ p50: 12.5, p90: 25, p99: 55, samples: 40 });
     expect(svc.dedupHits).toBe(3);
+    expect(svc.backendNow).toEqual({ active: 3, waiting: 3 });
     expect(svc.lastErrors.map((e) => e.reason)).toEqual(["b", "a"]);
     expect(svc.token.expiresAt).toBe(9000);
     expect(merged.ready).toEqual({ ready: false, reason: "draining" });
