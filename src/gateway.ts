@@ -30,7 +30,7 @@ import { createReloader } from "./ops/reload";
 import { statusData } from "./ops/status";
 import type { Stores } from "./store/index";
 import { type Clock, systemClock } from "./util/clock";
-import type { InboundMessage } from "./wechat/message";
+import type { Acknowledged } from "./workers/protocol";
 import type { WorkerShared } from "./workers/worker";
 import type { WxApi } from "./wxapi/client";
 
@@ -82,7 +82,7 @@ export interface Gateway extends GatewayApp {
    * their backend call was over (workers/ack-journal). A message whose service is gone, or no longer
    * forwards, is logged as lost.
    */
-  resume(messages: readonly { readonly service: string; readonly msg: InboundMessage }[]): void;
+  resume(messages: readonly Acknowledged[]): void;
   /** Closes the shared state and the stores of every generation (once, however often it is called). */
   close(): Promise<void>;
 }
@@ -138,23 +138,9 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
     now: clock.unixMs,
   });
 
-  /** A handler on the current generation's app; its routes count their own requests (http/counted-routes). */
+  /** A handler on the current generation's app or API proxy; each counts its own requests (http/counted-routes, callback/spine, api-proxy). */
   const serveWith = (pick: (g: Generation) => { handle(req: Request): Promise<Response> } | null) => (req: Request) =>
     pick(current)?.handle(req) ?? notServedHere();
-  /** The API proxy's handler: it has no routes of its own, so the request is counted around it. */
-  const serveCounted = (req: Request) => {
-    const g = current;
-    const proxy = g.apiProxy;
-    if (proxy === null) return notServedHere();
-    g.requests.add();
-    return proxy.handle(req).then(
-      (res) => (g.requests.done(), res),
-      (err: unknown) => {
-        g.requests.done();
-        throw err;
-      },
-    );
-  };
   const live = () => [current, ...retiring];
   const limiterOwners = () => [...new Map(live().flatMap((g) => g.runtimes.map((rt) => [rt.limiter, rt] as const))).values()];
   let drained: Promise<DrainReport> | undefined;
@@ -191,7 +177,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions): Gate
     ops,
     handle: serveWith((g) => g.app),
     handleAdmin: serveWith((g) => g.adminApp),
-    handleApiProxy: serveCounted,
+    handleApiProxy: serveWith((g) => g.apiProxy),
     drain: () => (drained ??= ((draining = true), drainCallbacks(limiterOwners(), log))),
     resume(messages) {
       if (messages.length > 0) log.info({ messages: messages.length }, "running again the messages an ended worker had acknowledged");

@@ -13,6 +13,7 @@ import type { GatewayConfig } from "../config/types";
 import { type Logger, redactUrl } from "../obs/log";
 import type { TokenStore } from "../store/token-store";
 import type { Clock } from "../util/clock";
+import type { Tally } from "../util/tally";
 import type { TokenManager } from "../wxapi/token-manager";
 import { proxyAccounts } from "./accounts";
 import { answerError, ERRORS } from "./answers";
@@ -39,6 +40,8 @@ export interface ApiProxyDeps {
   /** random bytes for proxy tokens' nonces */
   readonly random?: (size: number) => Uint8Array;
   readonly timeoutMs?: number;
+  /** the requests of the config generation it belongs to (ops/generation): each counts itself until answered */
+  readonly requests?: Tally;
 }
 
 export interface ApiProxy {
@@ -103,11 +106,14 @@ export function createApiProxy(deps: ApiProxyDeps): ApiProxy {
 
   return {
     async handle(req) {
+      deps.requests?.add();
       try {
         return await handle(req);
       } catch (err) {
         log.error({ err: redactUrl(String((err as Error).message)) }, "API proxy: unexpected failure");
         return answerError("systemError", undefined, 500);
+      } finally {
+        deps.requests?.done();
       }
     },
   };

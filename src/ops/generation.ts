@@ -80,7 +80,7 @@ export function buildGeneration(config: GatewayConfig, parts: GatewayParts, prev
   const keepApi = keepStores && prev.config.wxApiBase === config.wxApiBase && prev.config.tokenApi === config.tokenApi;
   const wechat = keepApi ? prev.wechat : wechatParts(config, stores, parts);
   const previous = new Map((keepStores ? prev.runtimes : []).map((rt) => [rt.config.name, rt]));
-  // every route of this generation's apps counts its requests here (the API proxy's are counted by the gateway)
+  // every route of this generation's apps, and its API proxy, counts its requests here
   const requests = new Tally();
   const deps = {
     log,
@@ -105,7 +105,7 @@ export function buildGeneration(config: GatewayConfig, parts: GatewayParts, prev
     ops: parts.ops,
   });
   const apiProxy = config.apiProxy
-    ? createApiProxy({ config, tokens: wechat.api.tokens, store: stores.tokens, clock, log, metrics, fetch: parts.fetch })
+    ? createApiProxy({ config, tokens: wechat.api.tokens, store: stores.tokens, clock, log, metrics, fetch: parts.fetch, requests })
     : null;
   return { ...app, config, stores, sharedState, wechat, apiProxy, requests };
 }

@@ -3,6 +3,7 @@
  * Redis dedup "instances" for tests, each with its own link and table, all on one fake clock: the polls
  * while another instance holds a message and the breaker's pause wait for the clock, which `drive`
  * moves whenever a waiter sleeps on it. Slow backends are work that answers when the test says.
+ * `numberedReply(i)`: a distinct text reply per i (non-ASCII included), for every dedup's tests.
  */
 import { expect } from "bun:test";
 import { createRedisDedup, createStateLink, type StateLink } from "../../src/callback/shared-state";
@@ -10,6 +11,15 @@ import { createMemoryLogger } from "../../src/obs/log";
 import type { WechatReply } from "../../src/wechat/reply";
 import type { FakeTimerClock } from "./fake-timers";
 import type { TestRedis } from "./redis";
+
+/** The i-th of a set of distinct text replies, each addressed to its own user. */
+export const numberedReply = (i: number): WechatReply => ({
+  kind: "reply",
+  reply: { type: "text", msg: `回复 ${i} 😀` },
+  toUser: `oUser${i}`,
+  fromUser: "gh_a",
+  createTime: 1_700_000_000 + i,
+});
 
 /** A promise the test resolves by hand: stands for a slow backend. */
 function gate<T>(): { promise: Promise<T>; open: (v: T) => void } {

@@ -1,14 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { createMemoryDedup } from "../../src/callback/dedup";
 import type { WechatReply } from "../../src/wechat/reply";
+import { numberedReply } from "../_helpers/dedup-instances";
 
-const reply = (i: number): WechatReply => ({
-  kind: "reply",
-  reply: { type: "text", msg: `回复 ${i} 😀` },
-  toUser: `oUser${i}`,
-  fromUser: "gh_a",
-  createTime: 1_700_000_000 + i,
-});
+const reply = numberedReply;
 
 describe("createMemoryDedup", () => {
   test("in-flight retries join, answered ones get the stored reply, failures are forgotten, windows expire", async () => {

@@ -212,6 +212,23 @@ describe("retired configs are let go", () => {
     await until(() => gw.gateway.retiring === 0);
   });
 
+  test("an API proxy request in flight holds its config until it is answered, then lets it go", async () => {
+    const raw = rawConfig({}, top({ "api-proxy": { listen: "127.0.0.1:0" } }));
+    const { file, gw, reload } = reloadable(raw);
+    using _ = gw;
+    const answer = Promise.withResolvers<void>();
+    wechat.scriptNext("/cgi-bin/menu/get", { until: answer.promise, json: { menu: { button: [] } } });
+    const calls = wechat.callsTo("/cgi-bin/menu/get").length;
+    const pending = gw.gateway.handleApiProxy(new Request("http://127.0.0.1:9/cgi-bin/menu/get?appid=wxa"));
+    await wechat.whenCalled("/cgi-bin/menu/get", calls + 1);
+    file.raw = rawConfig({ "reply-timeout-ms": 1234 }, top({ "api-proxy": { listen: "127.0.0.1:0" } }));
+    expect((await reload()).status).toBe(200);
+    expect(gw.gateway.retiring).toBe(1); // the old config still holds the proxied call
+    answer.resolve();
+    expect((await pending).status).toBe(200);
+    await until(() => gw.gateway.retiring === 0);
+  });
+
   test("100 reloads: none is retained once its requests are done (their apps are collected)", async () => {
     const raw = rawConfig({}, top());
     const { file, gw, reload } = reloadable(raw);

@@ -2,15 +2,10 @@ import { describe, expect, test } from "bun:test";
 import type { WechatReply } from "../../src/wechat/reply";
 import { createSharedDedup } from "../../src/workers/shared-dedup";
 import { allocateDedupMemory, Found, SharedReplyTable } from "../../src/workers/shared-reply-table";
+import { numberedReply } from "../_helpers/dedup-instances";
 import { fakeTimerClock } from "../_helpers/fake-timers";
 
-const reply = (i: number): WechatReply => ({
-  kind: "reply",
-  reply: { type: "text", msg: `回复 ${i} 😀` },
-  toUser: `oUser${i}`,
-  fromUser: "gh_a",
-  createTime: 1_700_000_000 + i,
-});
+const reply = numberedReply;
 
 /** Two workers' dedups over one memory, in this thread: what one stores the other sees. */
 function twoWorkers(windowS = 60, replyTimeoutMs = 4500) {
